@@ -1,0 +1,50 @@
+package io.swarmwatch.agent;
+
+import io.swarmwatch.agent.docker.WatchConfig;
+import io.swarmwatch.agent.ship.ShipperConfig;
+import io.swarmwatch.common.ConfigException;
+import io.swarmwatch.common.Env;
+import java.time.Duration;
+
+/**
+ * Everything the agent is configured with, read once from the environment. Defaults:
+ *
+ * <ul>
+ *   <li>{@code SWARMWATCH_COLLECTOR} = {@code localhost:7070}
+ *   <li>{@code SWARMWATCH_AGENT_TOKEN} / {@code _FILE}: none
+ *   <li>{@code DOCKER_HOST} = {@code unix:///var/run/docker.sock}
+ *   <li>{@code SWARMWATCH_OUTBOX_MESSAGES} = 10000 (messages held while the collector is away)
+ *   <li>{@code SWARMWATCH_RECONNECT_MIN} = 1s, {@code SWARMWATCH_RECONNECT_MAX} = 30s (to the
+ *       collector and to the Engine)
+ *   <li>{@code SWARMWATCH_HELLO_TIMEOUT} = 10s (the collector must answer a new stream by then)
+ *   <li>{@code SWARMWATCH_FORWARD_EXEC_EVENTS} = false (health probes are execs: noisy)
+ * </ul>
+ */
+public record AgentConfig(
+    String dockerHost, WatchConfig watch, ShipperConfig shipper, int outboxMessages) {
+
+  public static AgentConfig from(Env env) {
+    Duration min = env.duration("SWARMWATCH_RECONNECT_MIN", Duration.ofSeconds(1));
+    Duration max = env.duration("SWARMWATCH_RECONNECT_MAX", Duration.ofSeconds(30));
+    if (min.isZero() || max.compareTo(min) < 0) {
+      throw new ConfigException("need 0 < SWARMWATCH_RECONNECT_MIN <= SWARMWATCH_RECONNECT_MAX");
+    }
+    ShipperConfig shipper =
+        new ShipperConfig(
+            env.string("SWARMWATCH_COLLECTOR", "localhost:7070"),
+            env.secret("SWARMWATCH_AGENT_TOKEN"),
+            min,
+            max,
+            Duration.ofSeconds(30),
+            env.duration("SWARMWATCH_HELLO_TIMEOUT", Duration.ofSeconds(10)),
+            Duration.ofSeconds(30));
+    int outbox = env.integer("SWARMWATCH_OUTBOX_MESSAGES", 10_000);
+    if (outbox < 1) {
+      throw new ConfigException("SWARMWATCH_OUTBOX_MESSAGES must be >= 1");
+    }
+    String dockerHost = env.string("DOCKER_HOST", "unix:///var/run/docker.sock");
+    WatchConfig watch =
+        new WatchConfig(dockerHost, env.bool("SWARMWATCH_FORWARD_EXEC_EVENTS", false), min, max);
+    return new AgentConfig(dockerHost, watch, shipper, outbox);
+  }
+}

@@ -1,0 +1,323 @@
+package io.swarmwatch.agent.ship;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
+import io.swarmwatch.common.Backoff;
+import io.swarmwatch.proto.v1.AgentMessage;
+import io.swarmwatch.proto.v1.CollectorMessage;
+import io.swarmwatch.proto.v1.Hello;
+import io.swarmwatch.proto.v1.IngestGrpc;
+import io.swarmwatch.proto.v1.Snapshot;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one bidirectional stream open to the collector and feeds it from the {@link Outbox}.
+ *
+ * <p>Each session: Hello (the collector must ack it within {@code helloTimeout}), a fresh Snapshot,
+ * then outbox messages in order as gRPC flow control allows ({@code isReady} and the on-ready
+ * handler: a slow collector leaves messages in the outbox, not in gRPC's buffers). When the stream
+ * fails, it waits with exponential backoff and jitter and starts a new session; an agent the
+ * collector refuses (wrong token) waits at least {@code rejectedBackoff}.
+ */
+public final class Shipper implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Shipper.class);
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final ShipperConfig config;
+  private final Outbox outbox;
+  private final Supplier<Hello> hello;
+  private final Supplier<Snapshot> snapshot;
+  private final ManagedChannel channel;
+  private final Backoff backoff;
+  private final Thread thread;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicLong seq = new AtomicLong();
+  private final AtomicLong acked = new AtomicLong();
+  private volatile ClientCallStreamObserver<AgentMessage> current;
+  private volatile boolean connected;
+
+  public Shipper(
+      ShipperConfig config, Outbox outbox, Supplier<Hello> hello, Supplier<Snapshot> snapshot) {
+    this.config = config;
+    this.outbox = outbox;
+    this.hello = hello;
+    this.snapshot = snapshot;
+    this.backoff = new Backoff(config.backoffMin(), config.backoffMax());
+    this.channel =
+        NettyChannelBuilder.forTarget(config.target())
+            .usePlaintext()
+            .keepAliveTime(config.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveTimeout(10, TimeUnit.SECONDS)
+            .build();
+    this.thread = new Thread(this::run, "swarmwatch-shipper");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  public boolean connected() {
+    return connected;
+  }
+
+  /** Highest sequence the collector acknowledged. */
+  public long acked() {
+    return acked.get();
+  }
+
+  private void run() {
+    while (closed.getCount() > 0) {
+      Duration wait;
+      try {
+        session();
+        wait = backoff.next();
+        log.warn(
+            "stream to collector at {} ended: reconnecting in {} ms",
+            config.target(),
+            wait.toMillis());
+      } catch (StatusRuntimeException e) {
+        wait = backoff.next();
+        Status s = e.getStatus();
+        if (s.getCode() == Status.Code.UNAUTHENTICATED
+            || s.getCode() == Status.Code.PERMISSION_DENIED) {
+          if (wait.compareTo(config.rejectedBackoff()) < 0) {
+            wait = config.rejectedBackoff();
+          }
+          log.error(
+              "collector at {} refused this agent ({}: {}): check SWARMWATCH_AGENT_TOKEN; retrying in {} s",
+              config.target(),
+              s.getCode(),
+              s.getDescription(),
+              wait.toSeconds());
+        } else {
+          log.warn(
+              "collector unreachable at {} ({}{}): retrying in {} ms",
+              config.target(),
+              s.getCode(),
+              s.getDescription() == null ? "" : ": " + s.getDescription(),
+              wait.toMillis());
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        wait = backoff.next();
+        log.warn("not streaming yet: {}: retrying in {} ms", e.getMessage(), wait.toMillis());
+      } finally {
+        connected = false;
+        current = null;
+      }
+      try {
+        if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void session() throws InterruptedException {
+    Hello h;
+    try {
+      h = hello.get();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "the Docker Engine does not answer (" + rootCause(e) + "); streaming starts once it does",
+          e);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Object ready = new Object();
+    ClientResponseObserver<AgentMessage, CollectorMessage> responses =
+        new ClientResponseObserver<>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<AgentMessage> requests) {
+            requests.setOnReadyHandler(
+                () -> {
+                  synchronized (ready) {
+                    ready.notifyAll();
+                  }
+                });
+          }
+
+          @Override
+          public void onNext(CollectorMessage m) {
+            if (m.hasAck()) {
+              acked.accumulateAndGet(m.getAck().getSeq(), Math::max);
+              synchronized (ready) {
+                ready.notifyAll();
+              }
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.completeExceptionally(t);
+            synchronized (ready) {
+              ready.notifyAll();
+            }
+          }
+
+          @Override
+          public void onCompleted() {
+            done.complete(null);
+            synchronized (ready) {
+              ready.notifyAll();
+            }
+          }
+        };
+    IngestGrpc.IngestStub stub = IngestGrpc.newStub(channel).withCompression("gzip");
+    if (config.token().isPresent()) {
+      Metadata md = new Metadata();
+      md.put(AUTHORIZATION, "Bearer " + config.token().get());
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    }
+    var requests = (ClientCallStreamObserver<AgentMessage>) stub.connect(responses);
+    current = requests;
+    try {
+      long helloSeq = send(requests, AgentMessage.newBuilder().setHello(h), done, ready);
+      awaitAck(helloSeq, done, ready);
+      connected = true;
+      backoff.reset();
+      log.info(
+          "streaming to collector at {} as node {} ({})",
+          config.target(),
+          h.getNode().getHostname(),
+          h.getAgentId());
+      send(requests, AgentMessage.newBuilder().setSnapshot(snapshot.get()), done, ready);
+      long reportedDrops = outbox.dropped();
+      while (closed.getCount() > 0 && !done.isDone()) {
+        AgentMessage m = outbox.peek(200, TimeUnit.MILLISECONDS);
+        if (m == null) {
+          continue;
+        }
+        send(requests, m.toBuilder(), done, ready);
+        outbox.remove(m);
+        long drops = outbox.dropped();
+        if (drops != reportedDrops) {
+          log.warn("outbox was full: {} messages dropped since start", drops);
+          reportedDrops = drops;
+        }
+      }
+      if (closed.getCount() == 0) {
+        requests.onCompleted();
+        return;
+      }
+      rethrow(done);
+    } catch (RuntimeException | InterruptedException e) {
+      requests.cancel("agent stopping or stream failed", null);
+      throw e;
+    }
+  }
+
+  /** Waits for flow control to allow a message, then sends it with the next sequence. */
+  private long send(
+      ClientCallStreamObserver<AgentMessage> requests,
+      AgentMessage.Builder m,
+      CompletableFuture<Void> done,
+      Object ready)
+      throws InterruptedException {
+    synchronized (ready) {
+      while (!requests.isReady()) {
+        if (done.isDone()) {
+          rethrow(done);
+          throw Status.UNAVAILABLE.withDescription("stream closed").asRuntimeException();
+        }
+        if (closed.getCount() == 0) {
+          throw new InterruptedException("closing");
+        }
+        ready.wait(200);
+      }
+    }
+    long s = seq.incrementAndGet();
+    requests.onNext(m.setSeq(s).build());
+    return s;
+  }
+
+  private void awaitAck(long s, CompletableFuture<Void> done, Object ready)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + config.helloTimeout().toNanos();
+    synchronized (ready) {
+      while (acked.get() < s) {
+        if (done.isDone()) {
+          rethrow(done);
+          throw Status.UNAVAILABLE
+              .withDescription("collector closed the stream")
+              .asRuntimeException();
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw Status.DEADLINE_EXCEEDED
+              .withDescription(
+                  "no answer to Hello within " + config.helloTimeout().toSeconds() + " s")
+              .asRuntimeException();
+        }
+        TimeUnit.NANOSECONDS.timedWait(ready, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+      }
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  private static void rethrow(CompletableFuture<Void> done) {
+    if (done.isCompletedExceptionally()) {
+      try {
+        done.join();
+      } catch (CompletionException e) {
+        Throwable t = e.getCause();
+        if (t instanceof StatusRuntimeException sre) {
+          throw sre;
+        }
+        throw Status.fromThrowable(t).asRuntimeException();
+      }
+    }
+  }
+
+  /** Idempotent: ends the stream (half-close when idle) and the channel. */
+  @Override
+  public void close() {
+    if (closed.getCount() == 0) {
+      return;
+    }
+    closed.countDown();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ClientCallStreamObserver<AgentMessage> c = current;
+    if (c != null) {
+      c.cancel("agent shutting down", null);
+    }
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.swarmwatch.collector;
+
+import io.swarmwatch.common.ConfigException;
+import io.swarmwatch.common.Env;
+import java.util.Optional;
+
+/**
+ * Everything the collector is configured with, read once from the environment. Defaults:
+ *
+ * <ul>
+ *   <li>{@code SWARMWATCH_BIND} = {@code 0.0.0.0} (address both servers listen on)
+ *   <li>{@code SWARMWATCH_HTTP_PORT} = 8080 (API, {@code /healthz}, {@code /readyz})
+ *   <li>{@code SWARMWATCH_GRPC_PORT} = 7070 (agent ingest)
+ *   <li>{@code SWARMWATCH_AGENT_TOKEN} / {@code _FILE}: none, so only loopback agents are accepted
+ *   <li>{@code SWARMWATCH_EVENTS_IN_MEMORY} = 100000 (recent events kept for the API)
+ *   <li>{@code SWARMWATCH_MAX_MESSAGE_BYTES} = 16MiB (largest agent message accepted)
+ * </ul>
+ */
+public record CollectorConfig(
+    String bind,
+    int httpPort,
+    int grpcPort,
+    Optional<String> agentToken,
+    int eventsInMemory,
+    int maxMessageBytes) {
+
+  public static CollectorConfig from(Env env) {
+    int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
+    if (events < 1) {
+      throw new ConfigException("SWARMWATCH_EVENTS_IN_MEMORY must be >= 1");
+    }
+    long maxMessage = env.bytes("SWARMWATCH_MAX_MESSAGE_BYTES", 16L << 20);
+    if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
+      throw new ConfigException("SWARMWATCH_MAX_MESSAGE_BYTES must be between 1KiB and 2GiB");
+    }
+    return new CollectorConfig(
+        env.string("SWARMWATCH_BIND", "0.0.0.0"),
+        env.port("SWARMWATCH_HTTP_PORT", 8080),
+        env.port("SWARMWATCH_GRPC_PORT", 7070),
+        env.secret("SWARMWATCH_AGENT_TOKEN"),
+        events,
+        (int) maxMessage);
+  }
+
+  @Override
+  public String toString() {
+    // Never print the token.
+    return "CollectorConfig[bind="
+        + bind
+        + ", http="
+        + httpPort
+        + ", grpc="
+        + grpcPort
+        + ", agentToken="
+        + (agentToken.isPresent() ? "set" : "none (loopback agents only)")
+        + "]";
+  }
+}

@@ -1,0 +1,120 @@
+package io.swarmwatch.collector;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.swarmwatch.collector.api.HttpApiServer;
+import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
+import io.swarmwatch.collector.ingest.IngestService;
+import io.swarmwatch.collector.ingest.Ingester;
+import io.swarmwatch.collector.model.ClusterModel;
+import io.swarmwatch.common.ConfigException;
+import io.swarmwatch.common.Env;
+import io.swarmwatch.common.Logging;
+import io.swarmwatch.common.Version;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The collector process: gRPC ingest → cluster model → HTTP API, until SIGTERM. */
+public final class CollectorMain implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CollectorMain.class);
+
+  private final CollectorConfig config;
+  private final ClusterModel model;
+  private final HttpApiServer http;
+  private Server grpc;
+  private boolean closed;
+
+  CollectorMain(CollectorConfig config, Clock clock) {
+    this.config = config;
+    this.model = new ClusterModel(clock, config.eventsInMemory());
+    this.http = new HttpApiServer(model, clock);
+  }
+
+  /** Starts both servers; returns {grpcPort, httpPort} as bound. */
+  int[] start() throws IOException, InterruptedException {
+    grpc =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()))
+            .addService(
+                ServerInterceptors.intercept(
+                    new IngestService(new Ingester(model)),
+                    new AgentAuthInterceptor(config.agentToken())))
+            .maxInboundMessageSize(config.maxMessageBytes())
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .build()
+            .start();
+    int httpPort = http.start(config.bind(), config.httpPort());
+    return new int[] {grpc.getPort(), httpPort};
+  }
+
+  /** Idempotent: stops taking agents, then the API; waits up to 5 s for streams to drain. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (grpc != null) {
+      grpc.shutdown();
+      try {
+        if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+          grpc.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        grpc.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    http.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Logging.init();
+    CollectorConfig config;
+    try {
+      config = CollectorConfig.from(Env.system());
+    } catch (ConfigException e) {
+      System.err.println("swarmwatch-collector: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    CollectorMain collector = new CollectorMain(config, Clock.systemUTC());
+    int[] ports;
+    try {
+      ports = collector.start();
+    } catch (IOException e) {
+      System.err.println(
+          "swarmwatch-collector: cannot listen on "
+              + config.bind()
+              + " (gRPC "
+              + config.grpcPort()
+              + ", HTTP "
+              + config.httpPort()
+              + "): "
+              + e.getMessage());
+      collector.close();
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping");
+                  collector.close();
+                },
+                "swarmwatch-shutdown"));
+    log.info(
+        "swarmwatch collector {} ready: agents on gRPC port {}, API on http://{}:{}/api/v1 ({})",
+        Version.of(CollectorMain.class),
+        ports[0],
+        config.bind().equals("0.0.0.0") ? "localhost" : config.bind(),
+        ports[1],
+        config);
+  }
+}

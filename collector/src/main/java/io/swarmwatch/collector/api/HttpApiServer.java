@@ -1,0 +1,173 @@
+package io.swarmwatch.collector.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.swarmwatch.collector.model.ClusterModel;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP/1.1 on Netty's own codec: the API under {@code /api/v1}, {@code /healthz}, {@code /readyz}.
+ * Handlers run on a separate executor group so a slow query never stalls the I/O loop. Every error
+ * leaves as JSON {@code {"error": "…"}} with a 4xx/5xx status; stack traces go to the log only.
+ */
+public final class HttpApiServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpApiServer.class);
+  private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+  private final ApiRoutes routes;
+  private final ObjectMapper json =
+      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final EventExecutorGroup handlers = new DefaultEventExecutorGroup(2);
+  private Channel channel;
+  private boolean closed;
+
+  public HttpApiServer(ClusterModel model, Clock clock) {
+    this.routes = new ApiRoutes(model, clock);
+  }
+
+  /** Binds and starts serving; returns the bound port (useful with port 0). */
+  public synchronized int start(String host, int port) throws InterruptedException {
+    channel =
+        new ServerBootstrap()
+            .group(boss, io)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec(8192, 16384, 8192))
+                        .addLast(new HttpServerKeepAliveHandler())
+                        .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        .addLast(handlers, new Handler());
+                  }
+                })
+            .bind(host, port)
+            .sync()
+            .channel();
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      FullHttpResponse res;
+      if (!req.decoderResult().isSuccess()) {
+        res = error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+      } else if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+        res =
+            error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " not allowed");
+        res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      } else {
+        res = serve(req);
+      }
+      boolean keepAlive = HttpUtil.isKeepAlive(req);
+      HttpUtil.setKeepAlive(res, keepAlive);
+      if (req.method().equals(HttpMethod.HEAD)) {
+        res = res.replace(Unpooled.EMPTY_BUFFER);
+      }
+      var f = ctx.writeAndFlush(res);
+      if (!keepAlive) {
+        f.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    private FullHttpResponse serve(FullHttpRequest req) {
+      QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+      try {
+        Object body = routes.handle(qs.path(), qs.parameters());
+        return respond(HttpResponseStatus.OK, body);
+      } catch (ApiException e) {
+        return error(e.status(), e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("{} {} failed", req.method(), qs.path(), e);
+        return error(
+            HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error; see the collector log");
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof TooLongFrameException) {
+        ctx.writeAndFlush(error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request too large"))
+            .addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      log.debug("HTTP connection error: {}", cause.toString());
+      ctx.close();
+    }
+  }
+
+  private FullHttpResponse respond(HttpResponseStatus status, Object body) {
+    byte[] bytes;
+    try {
+      bytes = json.writeValueAsBytes(body);
+    } catch (Exception e) {
+      log.error("cannot serialize response", e);
+      status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+      bytes = "{\"error\":\"internal error; see the collector log\"}".getBytes();
+    }
+    ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
+    res.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return res;
+  }
+
+  private FullHttpResponse error(HttpResponseStatus status, String message) {
+    return respond(status, Map.of("error", message));
+  }
+
+  /** Idempotent: stops accepting, lets in-flight responses finish (up to 5 s). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (channel != null) {
+      channel.close().awaitUninterruptibly();
+    }
+    handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    io.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+}

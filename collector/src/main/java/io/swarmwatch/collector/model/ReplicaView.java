@@ -1,0 +1,40 @@
+package io.swarmwatch.collector.model;
+
+/**
+ * One replica of a swarm service: the newest container of a slot (replicated services) or of a node
+ * (global services; {@code slot} is null). Times are RFC 3339, null when not yet reached.
+ */
+public record ReplicaView(
+    String service,
+    String serviceId,
+    String stack,
+    Integer slot,
+    String node,
+    String nodeHostname,
+    String taskId,
+    String taskName,
+    String containerId,
+    String containerName,
+    String image,
+    String state,
+    String health,
+    Integer exitCode,
+    boolean oomKilled,
+    int restartCount,
+    String createdAt,
+    String startedAt,
+    String finishedAt,
+    LimitsView limits) {
+
+  /** Limits as set on the container; null where not set. */
+  public record LimitsView(
+      Long nanoCpus,
+      Long cpuQuota,
+      Long cpuPeriod,
+      Long cpuShares,
+      String cpusetCpus,
+      Long memoryBytes,
+      Long memoryReservationBytes,
+      Long memorySwapBytes,
+      Long pidsLimit) {}
+}

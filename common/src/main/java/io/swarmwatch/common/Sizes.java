@@ -1,0 +1,30 @@
+package io.swarmwatch.common;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Byte sizes as operators write them: {@code 512MiB}, {@code 1GiB}, {@code 64m}, {@code 1024}. */
+public final class Sizes {
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?");
+
+  private Sizes() {}
+
+  static long parseBytes(String name, String text) {
+    Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new ConfigException(
+          name + " must be a size like 512MiB, 1GiB or 1048576, got '" + text + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    int shift =
+        switch (m.group(2)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          case "t" -> 40;
+          default -> 0;
+        };
+    return n << shift;
+  }
+}

@@ -102,6 +102,16 @@ ensure_swarm() {
     || die "docker swarm init failed"
 }
 
+# After a restart the manager needs a moment to elect itself leader; until then every
+# service call fails with "the swarm does not have a leader".
+await_leader() {
+  local host=$1 deadline=$((SECONDS + 60))
+  until DOCKER_HOST=$host docker_cli node ls -q >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && die "the swarm at $host has no leader after 60 s"
+    sleep 0.5
+  done
+}
+
 build_images() {
   local host=$1 ctx
   ctx=$(mktemp -d)
@@ -129,6 +139,7 @@ up() {
     start_own
     host=$OWN_HOST
   fi
+  await_leader "$host"
   build_images "$host"
   echo "export DOCKER_HOST=$host"
 }

@@ -86,6 +86,9 @@ public final class Shipper implements AutoCloseable {
       Duration wait;
       try {
         session();
+        if (closed.getCount() == 0) {
+          return;
+        }
         wait = backoff.next();
         log.warn(
             "stream to collector at {} ended: reconnecting in {} ms",

@@ -166,8 +166,10 @@ public final class HttpApiServer implements AutoCloseable {
     if (channel != null) {
       channel.close().awaitUninterruptibly();
     }
-    handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-    io.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    // I/O loops first (they close the open connections, whose pipelines still hand their last
+    // events to the handler group), the handler group last.
     boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    io.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
   }
 }

@@ -1,0 +1,123 @@
+package io.swarmwatch.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Docker Engine the integration tests run against: the one {@code
+ * scripts/test-engine.sh up} started or found, reached through {@code DOCKER_HOST}.
+ *
+ * <p>Tests drive it with the docker CLI (the tests may change the Engine; the agent never does).
+ * If the Engine is missing, {@link #require} fails the test with the reason: integration tests
+ * never skip.
+ */
+public final class TestEngine {
+  private static volatile String checkedHost;
+
+  private TestEngine() {}
+
+  /** Fails with a clear message unless an Engine in swarm mode answers at DOCKER_HOST. */
+  public static String require() {
+    String host = System.getenv("DOCKER_HOST");
+    if (host == null || host.isBlank()) {
+      throw new AssertionError(
+          "DOCKER_HOST is not set: integration tests need the test Engine. Run the tests with"
+              + " scripts/test.sh (it starts the Engine), or export the DOCKER_HOST printed by"
+              + " scripts/test-engine.sh up");
+    }
+    if (host.equals(checkedHost)) {
+      return host;
+    }
+    Result r = run(List.of(cli(), "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"), 30);
+    if (r.exit != 0) {
+      throw new AssertionError(
+          "no Docker Engine answers at DOCKER_HOST=" + host + ": " + r.err.strip()
+              + " (start it with scripts/test-engine.sh up)");
+    }
+    if (!r.out.strip().equals("active true")) {
+      throw new AssertionError(
+          "the Engine at " + host + " is not a swarm manager (state: " + r.out.strip() + ")");
+    }
+    checkedHost = host;
+    return host;
+  }
+
+  /** Runs the docker CLI; returns trimmed stdout; throws with stderr on a non-zero exit. */
+  public static String docker(String... args) {
+    require();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(cli());
+    cmd.addAll(List.of(args));
+    Result r = run(cmd, 120);
+    if (r.exit != 0) {
+      throw new AssertionError(
+          "docker " + String.join(" ", args) + " failed (" + r.exit + "): " + r.err.strip());
+    }
+    return r.out.strip();
+  }
+
+  /** Like {@link #docker} but ignores failure (for cleanup). */
+  public static void dockerQuietly(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(cli());
+    cmd.addAll(List.of(args));
+    run(cmd, 60);
+  }
+
+  /** The swarm node id of the test Engine. */
+  public static String nodeId() {
+    return docker("info", "--format", "{{.Swarm.NodeID}}");
+  }
+
+  public static String uniqueName(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The docker.io client matches its daemon; a newer client elsewhere on PATH may not. */
+  static String cli() {
+    return Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result run(List<String> cmd, int timeoutSeconds) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      CompletableFuture<String> out = drain(p.getInputStream());
+      CompletableFuture<String> err = drain(p.getErrorStream());
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new Result(-1, "", String.join(" ", cmd) + " timed out after " + timeoutSeconds + " s");
+      }
+      return new Result(p.exitValue(), out.join(), err.join());
+    } catch (IOException e) {
+      return new Result(-1, "", "cannot run " + cmd.get(0) + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted running " + cmd, e);
+    }
+  }
+
+  private static CompletableFuture<String> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            in.transferTo(b);
+            return b.toString(StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+}

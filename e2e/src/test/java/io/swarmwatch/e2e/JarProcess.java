@@ -1,0 +1,88 @@
+package io.swarmwatch.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A packaged swarmwatch jar running as a real process, its output in a log file. */
+final class JarProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private JarProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  static JarProcess start(String name, String jarProperty, Map<String, String> env) {
+    String jar = System.getProperty(jarProperty);
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new AssertionError(
+          "packaged jar missing ("
+              + jarProperty
+              + "="
+              + jar
+              + "): run through Maven's verify phase");
+    }
+    try {
+      Path dir = Path.of("target", "e2e-logs");
+      Files.createDirectories(dir);
+      Path log = dir.resolve(name + "-" + System.currentTimeMillis() + ".log");
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.add("-jar");
+      cmd.add(jar);
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().putAll(env);
+      return new JarProcess(name, pb.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name, e);
+    }
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  /** SIGTERM, as `docker stop` would send; returns the exit code, or -1 if it had to be killed. */
+  int stop() throws InterruptedException {
+    if (!process.isAlive()) {
+      return process.exitValue();
+    }
+    process.destroy();
+    if (process.waitFor(15, TimeUnit.SECONDS)) {
+      return process.exitValue();
+    }
+    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    return -1;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+
+  @Override
+  public String toString() {
+    return name + " (log " + log + ")";
+  }
+}

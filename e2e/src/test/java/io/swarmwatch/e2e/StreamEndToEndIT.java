@@ -1,0 +1,218 @@
+package io.swarmwatch.e2e;
+
+import static io.swarmwatch.testing.TestEngine.docker;
+import static io.swarmwatch.testing.TestEngine.dockerQuietly;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swarmwatch.testing.TestEngine;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged collector and agent, as real processes, against the real test Engine in swarm mode:
+ * a service's replicas, a killed container's die event and swarm's replacement all reach the API.
+ */
+class StreamEndToEndIT {
+  private static JarProcess collector;
+  private static JarProcess agent;
+  private static Api api;
+  private static String nodeId;
+  private final List<String> services = new ArrayList<>();
+
+  @BeforeAll
+  static void startCollectorAndAgent() throws IOException {
+    String dockerHost = TestEngine.require();
+    nodeId = TestEngine.nodeId();
+    int http = freePort();
+    int grpc = freePort();
+    collector =
+        JarProcess.start(
+            "collector",
+            "swarmwatch.collector.jar",
+            Map.of(
+                "SWARMWATCH_BIND", "127.0.0.1",
+                "SWARMWATCH_HTTP_PORT", Integer.toString(http),
+                "SWARMWATCH_GRPC_PORT", Integer.toString(grpc)));
+    api = new Api(http);
+    await("collector ready (" + collector + ")")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> collector.alive() && api.ready());
+    agent =
+        JarProcess.start(
+            "agent",
+            "swarmwatch.agent.jar",
+            Map.of("DOCKER_HOST", dockerHost, "SWARMWATCH_COLLECTOR", "127.0.0.1:" + grpc));
+    await("agent connected (" + agent + ")")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              assertThat(agent.alive()).as("agent process alive").isTrue();
+              JsonNode nodes = api.ok("/api/v1/nodes");
+              return nodes.size() == 1 && nodes.get(0).at("/agent/connected").asBoolean();
+            });
+  }
+
+  @AfterEach
+  void removeServices() {
+    for (String s : services) {
+      dockerQuietly("service", "rm", s);
+    }
+  }
+
+  @AfterAll
+  static void stopProcesses() throws InterruptedException {
+    // Graceful shutdown on SIGTERM is part of the contract: both must exit on their own.
+    int agentExit = agent == null ? 0 : agent.stop();
+    int collectorExit = collector == null ? 0 : collector.stop();
+    assertThat(agentExit).as("agent exit after SIGTERM (" + agent + ")").isNotEqualTo(-1);
+    assertThat(collectorExit)
+        .as("collector exit after SIGTERM (" + collector + ")")
+        .isNotEqualTo(-1);
+  }
+
+  @Test
+  void nodeShowsTheSwarmIdentityOfTheEngine() {
+    JsonNode node = api.ok("/api/v1/nodes").get(0);
+    assertThat(node.get("id").asText()).isEqualTo(nodeId);
+    assertThat(node.get("role").asText()).isEqualTo("manager");
+    assertThat(node.get("status").asText()).isEqualTo("ready");
+    assertThat(node.get("availability").asText()).isEqualTo("active");
+    assertThat(node.get("hostname").asText()).isEqualTo(docker("info", "--format", "{{.Name}}"));
+  }
+
+  @Test
+  void replicasDieEventAndReplacementReachTheApi() {
+    String service = TestEngine.uniqueName("e2e-web");
+    services.add(service);
+    docker(
+        "service",
+        "create",
+        "--detach",
+        "--quiet",
+        "--name",
+        service,
+        "--replicas",
+        "2",
+        "--no-resolve-image",
+        "--stop-grace-period",
+        "1s",
+        "--limit-memory",
+        "64M",
+        "swarmwatch-test/healthy:1");
+
+    // Both task containers exist per the Engine; from then on the API has 5 s to show them.
+    AtomicReference<Set<String>> engineIds = new AtomicReference<>();
+    await("swarm starts both tasks")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              engineIds.set(containerIds(service));
+              return engineIds.get().size() == 2;
+            });
+    await("both replicas in /api/v1/replicas")
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              JsonNode replicas = api.ok("/api/v1/replicas?service=" + service);
+              assertThat(replicas.size()).isEqualTo(2);
+              Set<String> ids = new TreeSet<>();
+              Set<Integer> slots = new TreeSet<>();
+              for (JsonNode r : replicas) {
+                assertThat(r.get("service").asText()).isEqualTo(service);
+                assertThat(r.get("node").asText()).isEqualTo(nodeId);
+                assertThat(r.get("taskId").asText()).isNotBlank();
+                assertThat(r.at("/limits/memoryBytes").asLong()).isEqualTo(64L << 20);
+                ids.add(r.get("containerId").asText());
+                slots.add(r.get("slot").asInt());
+              }
+              assertThat(ids).isEqualTo(engineIds.get());
+              assertThat(slots).containsExactly(1, 2);
+            });
+
+    JsonNode victim = api.ok("/api/v1/replicas?service=" + service).get(0);
+    String victimId = victim.get("containerId").asText();
+    int victimSlot = victim.get("slot").asInt();
+    docker("kill", victimId);
+
+    await("die event with its exit code in /api/v1/events")
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              JsonNode events = api.ok("/api/v1/events?type=die&container=" + victimId);
+              assertThat(events.size()).isEqualTo(1);
+              JsonNode die = events.get(0);
+              assertThat(die.get("exitCode").asInt()).isEqualTo(137);
+              assertThat(die.get("service").asText()).isEqualTo(service);
+              assertThat(die.get("slot").asInt()).isEqualTo(victimSlot);
+              assertThat(die.get("node").asText()).isEqualTo(nodeId);
+            });
+
+    // Swarm replaces the task (after its default 5 s restart delay) in the same slot.
+    await("swarm's replacement replica in /api/v1/replicas")
+        .atMost(Duration.ofSeconds(45))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              JsonNode replicas = api.ok("/api/v1/replicas?service=" + service);
+              assertThat(replicas.size()).isEqualTo(2);
+              JsonNode slot = null;
+              for (JsonNode r : replicas) {
+                if (r.get("slot").asInt() == victimSlot) {
+                  slot = r;
+                }
+              }
+              assertThat(slot).as("replica of slot " + victimSlot).isNotNull();
+              assertThat(slot.get("containerId").asText()).isNotEqualTo(victimId);
+              assertThat(slot.get("taskId").asText()).isNotEqualTo(victim.get("taskId").asText());
+              assertThat(slot.get("state").asText()).isEqualTo("running");
+              assertThat(containerIds(service)).contains(slot.get("containerId").asText());
+            });
+  }
+
+  @Test
+  void badQueriesGetClearErrors() {
+    Api.Response r = api.get("/api/v1/events?limit=lots");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().get("error").asText()).contains("limit");
+    assertThat(api.get("/api/v1/nope").status()).isEqualTo(404);
+  }
+
+  /** Running task containers of the service, per the Engine. */
+  private static Set<String> containerIds(String service) {
+    String out =
+        docker(
+            "ps",
+            "--no-trunc",
+            "-q",
+            "--filter",
+            "label=com.docker.swarm.service.name=" + service,
+            "--filter",
+            "status=running");
+    return new TreeSet<>(out.isBlank() ? List.of() : Arrays.asList(out.split("\\s+")));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

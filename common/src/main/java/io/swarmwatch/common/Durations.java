@@ -24,16 +24,21 @@ public final class Durations {
       if (m.start() != end) {
         break;
       }
-      long n = Long.parseLong(m.group(1));
-      total =
-          total.plus(
-              switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-              });
+      try {
+        long n = Long.parseLong(m.group(1));
+        total =
+            total.plus(
+                switch (m.group(2)) {
+                  case "ms" -> Duration.ofMillis(n);
+                  case "s" -> Duration.ofSeconds(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  case "h" -> Duration.ofHours(n);
+                  default -> Duration.ofDays(n);
+                });
+      } catch (ArithmeticException | NumberFormatException tooLarge) {
+        // Callers turn IllegalArgumentException into a config or request error; overflow is one.
+        throw new IllegalArgumentException("'" + text + "' is too large a duration");
+      }
       end = m.end();
     }
     if (end != s.length()) {
@@ -41,5 +46,10 @@ public final class Durations {
           "'" + text + "' is not a duration (examples: 500ms, 10s, 5m, 1h30m, 7d)");
     }
     return total;
+  }
+
+  /** For log lines: {@code 0.3 s}, {@code 12.0 s}. */
+  public static String format(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 }

@@ -16,7 +16,12 @@ public final class Sizes {
       throw new ConfigException(
           name + " must be a size like 512MiB, 1GiB or 1048576, got '" + text + "'");
     }
-    long n = Long.parseLong(m.group(1));
+    long n;
+    try {
+      n = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      throw tooLarge(name, text);
+    }
     int shift =
         switch (m.group(2)) {
           case "k" -> 10;
@@ -25,6 +30,14 @@ public final class Sizes {
           case "t" -> 40;
           default -> 0;
         };
+    if (n > Long.MAX_VALUE >> shift) {
+      // The shift would silently wrap to a small or negative size.
+      throw tooLarge(name, text);
+    }
     return n << shift;
+  }
+
+  private static ConfigException tooLarge(String name, String text) {
+    return new ConfigException(name + " is too large, got '" + text + "'");
   }
 }

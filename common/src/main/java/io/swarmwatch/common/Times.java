@@ -11,7 +11,13 @@ public final class Times {
   private Times() {}
 
   public static long toUnixNanos(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), NANOS), t.getNano());
+    long seconds = t.getEpochSecond();
+    int nanos = t.getNano();
+    if (seconds < 0 && nanos > 0) {
+      // Keep the intermediate product in range for times just after Long.MIN_VALUE nanos.
+      return Math.addExact(Math.multiplyExact(seconds + 1, NANOS), nanos - NANOS);
+    }
+    return Math.addExact(Math.multiplyExact(seconds, NANOS), nanos);
   }
 
   public static Instant fromUnixNanos(long nanos) {

@@ -14,12 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Docker Engine the integration tests run against: the one {@code
- * scripts/test-engine.sh up} started or found, reached through {@code DOCKER_HOST}.
+ * The real Docker Engine the integration tests run against: the one {@code scripts/test-engine.sh
+ * up} started or found, reached through {@code DOCKER_HOST}.
  *
- * <p>Tests drive it with the docker CLI (the tests may change the Engine; the agent never does).
- * If the Engine is missing, {@link #require} fails the test with the reason: integration tests
- * never skip.
+ * <p>Tests drive it with the docker CLI (the tests may change the Engine; the agent never does). If
+ * the Engine is missing, {@link #require} fails the test with the reason: integration tests never
+ * skip.
  */
 public final class TestEngine {
   private static volatile String checkedHost;
@@ -38,10 +38,17 @@ public final class TestEngine {
     if (host.equals(checkedHost)) {
       return host;
     }
-    Result r = run(List.of(cli(), "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"), 30);
+    Result r =
+        run(
+            List.of(
+                cli(), "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"),
+            30);
     if (r.exit != 0) {
       throw new AssertionError(
-          "no Docker Engine answers at DOCKER_HOST=" + host + ": " + r.err.strip()
+          "no Docker Engine answers at DOCKER_HOST="
+              + host
+              + ": "
+              + r.err.strip()
               + " (start it with scripts/test-engine.sh up)");
     }
     if (!r.out.strip().equals("active true")) {
@@ -92,12 +99,16 @@ public final class TestEngine {
 
   private static Result run(List<String> cmd, int timeoutSeconds) {
     try {
-      Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       CompletableFuture<String> out = drain(p.getInputStream());
       CompletableFuture<String> err = drain(p.getErrorStream());
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        return new Result(-1, "", String.join(" ", cmd) + " timed out after " + timeoutSeconds + " s");
+        return new Result(
+            -1, "", String.join(" ", cmd) + " timed out after " + timeoutSeconds + " s");
       }
       return new Result(p.exitValue(), out.join(), err.join());
     } catch (IOException e) {

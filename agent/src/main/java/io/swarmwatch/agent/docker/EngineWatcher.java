@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import io.swarmwatch.common.Backoff;
+import io.swarmwatch.common.Durations;
 import io.swarmwatch.common.Times;
 import io.swarmwatch.proto.v1.Container;
 import io.swarmwatch.proto.v1.ContainerRemoved;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -155,7 +157,7 @@ public final class EngineWatcher implements AutoCloseable {
         return;
       }
       Duration wait = backoff.next();
-      log.info("reconnecting to the Docker Engine in {} ms", wait.toMillis());
+      log.info("reconnecting to the Docker Engine in {}", Durations.format(wait));
       if (awaitClosed(wait)) {
         return;
       }
@@ -234,8 +236,10 @@ public final class EngineWatcher implements AutoCloseable {
   /** Docker's {@code since} takes fractional unix seconds. */
   static String sinceParam(long unixNanos) {
     return String.format(
+        Locale.ROOT,
         "%d.%09d",
-        Math.floorDiv(unixNanos, 1_000_000_000L), Math.floorMod(unixNanos, 1_000_000_000L));
+        Math.floorDiv(unixNanos, 1_000_000_000L),
+        Math.floorMod(unixNanos, 1_000_000_000L));
   }
 
   private long nowNanos() {

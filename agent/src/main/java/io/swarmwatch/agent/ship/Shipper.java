@@ -9,6 +9,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.swarmwatch.common.Backoff;
+import io.swarmwatch.common.Durations;
 import io.swarmwatch.proto.v1.AgentMessage;
 import io.swarmwatch.proto.v1.CollectorMessage;
 import io.swarmwatch.proto.v1.Hello;
@@ -91,9 +92,9 @@ public final class Shipper implements AutoCloseable {
         }
         wait = backoff.next();
         log.warn(
-            "stream to collector at {} ended: reconnecting in {} ms",
+            "stream to collector at {} ended: reconnecting in {}",
             config.target(),
-            wait.toMillis());
+            Durations.format(wait));
       } catch (StatusRuntimeException e) {
         wait = backoff.next();
         Status s = e.getStatus();
@@ -103,24 +104,24 @@ public final class Shipper implements AutoCloseable {
             wait = config.rejectedBackoff();
           }
           log.error(
-              "collector at {} refused this agent ({}: {}): check SWARMWATCH_AGENT_TOKEN; retrying in {} s",
+              "collector at {} refused this agent ({}: {}): check SWARMWATCH_AGENT_TOKEN; retrying in {}",
               config.target(),
               s.getCode(),
               s.getDescription(),
-              wait.toSeconds());
+              Durations.format(wait));
         } else {
           log.warn(
-              "collector unreachable at {} ({}{}): retrying in {} ms",
+              "collector unreachable at {} ({}{}): retrying in {}",
               config.target(),
               s.getCode(),
               s.getDescription() == null ? "" : ": " + s.getDescription(),
-              wait.toMillis());
+              Durations.format(wait));
         }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
         wait = backoff.next();
-        log.warn("not streaming yet: {}: retrying in {} ms", e.getMessage(), wait.toMillis());
+        log.warn("not streaming yet: {}: retrying in {}", e.getMessage(), Durations.format(wait));
       } finally {
         connected = false;
         current = null;
@@ -262,6 +263,9 @@ public final class Shipper implements AutoCloseable {
           throw Status.UNAVAILABLE
               .withDescription("collector closed the stream")
               .asRuntimeException();
+        }
+        if (closed.getCount() == 0) {
+          throw new InterruptedException("closing");
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {

@@ -58,9 +58,12 @@ class EngineWatcherIT {
 
   @Test
   void snapshotListsRunningAndStoppedContainersWithLabelsAndLimits() {
-    String running = run("--label", "team=core", "--memory", "48m", "--cpus", "0.5", "swarmwatch-test/plain:1");
+    String running =
+        run("--label", "team=core", "--memory", "48m", "--cpus", "0.5", "swarmwatch-test/plain:1");
     String exited = run("-e", "EXIT_CODE=4", "-e", "EXIT_AFTER=0", "swarmwatch-test/exit:1");
-    await().atMost(Duration.ofSeconds(20)).until(() -> docker("inspect", "-f", "{{.State.Status}}", exited).equals("exited"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> docker("inspect", "-f", "{{.State.Status}}", exited).equals("exited"));
 
     Snapshot s = watcher.snapshot();
 
@@ -118,7 +121,9 @@ class EngineWatcherIT {
     String c = run("swarmwatch-test/healthy:1");
     await("healthy")
         .atMost(Duration.ofSeconds(20))
-        .until(() -> sink.lastState(c) != null && sink.lastState(c).getHealthStatus().equals("healthy"));
+        .until(
+            () ->
+                sink.lastState(c) != null && sink.lastState(c).getHealthStatus().equals("healthy"));
 
     docker("exec", c, "sh", "-c", "echo 'db unreachable' > /tmp/unhealthy");
 
@@ -183,7 +188,10 @@ class EngineWatcherIT {
     public void snapshot(Snapshot s) {}
 
     List<String> actions(String id) {
-      return events.stream().filter(e -> e.getActorId().equals(id)).map(ContainerEvent::getAction).toList();
+      return events.stream()
+          .filter(e -> e.getActorId().equals(id))
+          .map(ContainerEvent::getAction)
+          .toList();
     }
 
     boolean hasEvent(String id, String action) {

@@ -30,11 +30,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.swarmwatch.collector.model.ClusterModel;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +77,7 @@ public final class HttpApiServer implements AutoCloseable {
                         .addLast(new HttpServerCodec(8192, 16384, 8192))
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                        .addLast(handlers, new Handler());
+                        .addLast(new Handler(handlers.next()));
                   }
                 })
             .bind(host, port)
@@ -84,22 +86,52 @@ public final class HttpApiServer implements AutoCloseable {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
+  /**
+   * One per connection. Pipeline events stay on the I/O loop; only building the response runs on
+   * {@code executor} (one per connection, so pipelined requests are answered in order), which hands
+   * it back through the thread-safe {@code ctx.writeAndFlush}. Binding the handler itself to the
+   * handler group instead makes connection teardown hop between the groups, and whichever group
+   * stops first at shutdown rejects the other's last event.
+   */
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final EventExecutor executor;
+
+    Handler(EventExecutor executor) {
+      this.executor = executor;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      // The request is released when this returns: take what the response needs.
+      boolean decoded = req.decoderResult().isSuccess();
+      HttpMethod method = req.method();
+      String uri = req.uri();
+      // After a decoding failure the codec discards the rest of the connection: close it.
+      boolean keepAlive = decoded && HttpUtil.isKeepAlive(req);
+      try {
+        executor.execute(() -> reply(ctx, decoded, method, uri, keepAlive));
+      } catch (RejectedExecutionException stopping) {
+        ctx.close();
+      }
+    }
+
+    private void reply(
+        ChannelHandlerContext ctx,
+        boolean decoded,
+        HttpMethod method,
+        String uri,
+        boolean keepAlive) {
       FullHttpResponse res;
-      if (!req.decoderResult().isSuccess()) {
+      if (!decoded) {
         res = error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
-      } else if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-        res =
-            error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " not allowed");
+      } else if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+        res = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + method + " not allowed");
         res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
       } else {
-        res = serve(req);
+        res = serve(method, uri);
       }
-      boolean keepAlive = HttpUtil.isKeepAlive(req);
       HttpUtil.setKeepAlive(res, keepAlive);
-      if (req.method().equals(HttpMethod.HEAD)) {
+      if (method.equals(HttpMethod.HEAD)) {
         res = res.replace(Unpooled.EMPTY_BUFFER);
       }
       var f = ctx.writeAndFlush(res);
@@ -108,15 +140,15 @@ public final class HttpApiServer implements AutoCloseable {
       }
     }
 
-    private FullHttpResponse serve(FullHttpRequest req) {
-      QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+    private FullHttpResponse serve(HttpMethod method, String uri) {
+      QueryStringDecoder qs = new QueryStringDecoder(uri);
       try {
         Object body = routes.handle(qs.path(), qs.parameters());
         return respond(HttpResponseStatus.OK, body);
       } catch (ApiException e) {
         return error(e.status(), e.getMessage());
       } catch (RuntimeException e) {
-        log.error("{} {} failed", req.method(), qs.path(), e);
+        log.error("{} {} failed", method, qs.path(), e);
         return error(
             HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error; see the collector log");
       }
@@ -166,8 +198,8 @@ public final class HttpApiServer implements AutoCloseable {
     if (channel != null) {
       channel.close().awaitUninterruptibly();
     }
-    // I/O loops first (they close the open connections, whose pipelines still hand their last
-    // events to the handler group), the handler group last.
+    // I/O loops first: they close the open connections. A response still being built then
+    // finds its connection closed, and is dropped.
     boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
     io.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
     handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();

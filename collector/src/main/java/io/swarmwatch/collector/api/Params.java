@@ -2,6 +2,7 @@ package io.swarmwatch.collector.api;
 
 import io.swarmwatch.common.Durations;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -80,7 +81,8 @@ final class Params {
     } catch (DateTimeParseException notRfc3339) {
       try {
         return Optional.of(clock.instant().minus(Durations.parse(s)));
-      } catch (IllegalArgumentException notDuration) {
+      } catch (IllegalArgumentException | DateTimeException notDuration) {
+        // DateTimeException: a duration reaching before Instant.MIN.
         throw ApiException.badRequest(
             "parameter '"
                 + name

@@ -251,8 +251,8 @@ public final class ClusterModel {
 
   public synchronized List<EventView> events(EventQuery q) {
     List<EventView> out = new ArrayList<>();
-    long since = q.since().map(Times::toUnixNanos).orElse(Long.MIN_VALUE);
-    long until = q.until().map(Times::toUnixNanos).orElse(Long.MAX_VALUE);
+    long since = q.since().map(ClusterModel::saturatedNanos).orElse(Long.MIN_VALUE);
+    long until = q.until().map(ClusterModel::saturatedNanos).orElse(Long.MAX_VALUE);
     Iterator<StoredEvent> it = events.descendingIterator();
     while (it.hasNext() && out.size() < q.limit()) {
       StoredEvent stored = it.next();
@@ -277,6 +277,15 @@ public final class ClusterModel {
     }
     Collections.reverse(out);
     return out;
+  }
+
+  /** Bounds outside int64 nanoseconds (years 1677..2262) clamp instead of overflowing. */
+  private static long saturatedNanos(Instant t) {
+    try {
+      return Times.toUnixNanos(t);
+    } catch (ArithmeticException outOfRange) {
+      return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   private static boolean matchesContainer(String want, EventView e) {

@@ -18,10 +18,16 @@ import java.time.Duration;
  *       collector and to the Engine)
  *   <li>{@code SWARMWATCH_HELLO_TIMEOUT} = 10s (the collector must answer a new stream by then)
  *   <li>{@code SWARMWATCH_FORWARD_EXEC_EVENTS} = false (health probes are execs: noisy)
+ *   <li>{@code SWARMWATCH_SWARM_INTERVAL} = 5s (how often the reporting manager re-reads services,
+ *       tasks and nodes; service and node events trigger a read sooner)
  * </ul>
  */
 public record AgentConfig(
-    String dockerHost, WatchConfig watch, ShipperConfig shipper, int outboxMessages) {
+    String dockerHost,
+    WatchConfig watch,
+    ShipperConfig shipper,
+    int outboxMessages,
+    Duration swarmInterval) {
 
   public static AgentConfig from(Env env) {
     Duration min = env.duration("SWARMWATCH_RECONNECT_MIN", Duration.ofSeconds(1));
@@ -45,6 +51,10 @@ public record AgentConfig(
     String dockerHost = env.string("DOCKER_HOST", "unix:///var/run/docker.sock");
     WatchConfig watch =
         new WatchConfig(dockerHost, env.bool("SWARMWATCH_FORWARD_EXEC_EVENTS", false), min, max);
-    return new AgentConfig(dockerHost, watch, shipper, outbox);
+    Duration swarmInterval = env.duration("SWARMWATCH_SWARM_INTERVAL", Duration.ofSeconds(5));
+    if (swarmInterval.compareTo(Duration.ofMillis(500)) < 0) {
+      throw new ConfigException("SWARMWATCH_SWARM_INTERVAL must be at least 500ms");
+    }
+    return new AgentConfig(dockerHost, watch, shipper, outbox, swarmInterval);
   }
 }

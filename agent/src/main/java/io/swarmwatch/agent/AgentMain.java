@@ -4,11 +4,14 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.swarmwatch.agent.docker.ContainerRegistry;
 import io.swarmwatch.agent.docker.EngineSink;
 import io.swarmwatch.agent.docker.EngineWatcher;
 import io.swarmwatch.agent.docker.NodeReader;
 import io.swarmwatch.agent.ship.Outbox;
 import io.swarmwatch.agent.ship.Shipper;
+import io.swarmwatch.agent.swarm.SwarmReporter;
+import io.swarmwatch.agent.swarm.SwarmViewReader;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import io.swarmwatch.common.Logging;
@@ -34,13 +37,22 @@ public final class AgentMain implements AutoCloseable {
 
   private final DockerClient docker;
   private final EngineWatcher watcher;
+  private final SwarmReporter swarmReporter;
   private final Shipper shipper;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   AgentMain(AgentConfig config, Clock clock) {
     this.docker = connect(config.dockerHost());
     Outbox outbox = new Outbox(config.outboxMessages());
-    this.watcher = new EngineWatcher(docker, config.watch(), new OutboxSink(outbox), clock);
+    SwarmViewReader swarmView = new SwarmViewReader(docker, clock);
+    this.swarmReporter =
+        new SwarmReporter(
+            swarmView::read,
+            v -> outbox.put(AgentMessage.newBuilder().setSwarm(v).build()),
+            config.swarmInterval(),
+            Duration.ofMillis(250));
+    ContainerRegistry registry = new ContainerRegistry(new OutboxSink(outbox, swarmReporter));
+    this.watcher = new EngineWatcher(docker, config.watch(), registry, clock);
     NodeReader nodes = new NodeReader(docker);
     String streamId = UUID.randomUUID().toString();
     String version = Version.of(AgentMain.class);
@@ -57,7 +69,12 @@ public final class AgentMain implements AutoCloseable {
                   .setNode(node)
                   .build();
             },
-            watcher::snapshot);
+            () -> {
+              Snapshot s = watcher.snapshot();
+              registry.remember(s);
+              return s;
+            },
+            swarmReporter::setEnabled);
   }
 
   static DockerClient connect(String dockerHost) {
@@ -75,6 +92,7 @@ public final class AgentMain implements AutoCloseable {
 
   void start() {
     watcher.start();
+    swarmReporter.start();
     shipper.start();
   }
 
@@ -85,6 +103,7 @@ public final class AgentMain implements AutoCloseable {
     }
     stopped.countDown();
     shipper.close();
+    swarmReporter.close();
     watcher.close();
     try {
       docker.close();
@@ -130,11 +149,17 @@ public final class AgentMain implements AutoCloseable {
     }
   }
 
-  /** Engine observations become outbox messages; their sequence is set when sent. */
-  private record OutboxSink(Outbox outbox) implements EngineSink {
+  /**
+   * Engine observations become outbox messages (their sequence is set when sent); a service or node
+   * event also tells the swarm reporter to read the swarm view again.
+   */
+  private record OutboxSink(Outbox outbox, SwarmReporter swarm) implements EngineSink {
     @Override
     public void event(ContainerEvent event) {
       outbox.put(AgentMessage.newBuilder().setEvent(event).build());
+      if (event.getType().equals("service") || event.getType().equals("node")) {
+        swarm.poke();
+      }
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.swarmwatch.agent.docker;
 
 import com.github.dockerjava.api.command.HealthState;
+import com.github.dockerjava.api.command.HealthStateLog;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.HostConfig;
 import io.swarmwatch.common.SwarmNames;
 import io.swarmwatch.common.Times;
 import io.swarmwatch.proto.v1.Container;
+import io.swarmwatch.proto.v1.Health;
+import io.swarmwatch.proto.v1.HealthProbe;
 import io.swarmwatch.proto.v1.Limits;
 import io.swarmwatch.proto.v1.SwarmIdentity;
 import java.util.Map;
@@ -49,13 +52,41 @@ final class ContainerMapper {
       if (s.getExitCodeLong() != null) {
         b.setExitCode(s.getExitCodeLong().intValue());
       }
+      if (s.getPidLong() != null) {
+        b.setPid(s.getPidLong());
+      }
       HealthState h = s.getHealth();
       if (h != null && h.getStatus() != null) {
-        b.setHealthStatus(h.getStatus());
+        b.setHealthStatus(h.getStatus()).setHealth(health(h));
       }
     }
     if (c.getHostConfig() != null) {
       b.setLimits(limits(c.getHostConfig()));
+    }
+    return b.build();
+  }
+
+  /**
+   * The Engine keeps the last 5 probe results (output cut at 4 KiB each); they are copied on every
+   * inspect, because swarm removes an unhealthy task's container soon after killing it.
+   */
+  static Health health(HealthState h) {
+    Health.Builder b = Health.newBuilder().setStatus(nullToEmpty(h.getStatus()));
+    if (h.getFailingStreak() != null) {
+      b.setFailingStreak(h.getFailingStreak());
+    }
+    if (h.getLog() != null) {
+      for (HealthStateLog probe : h.getLog()) {
+        HealthProbe.Builder p =
+            HealthProbe.newBuilder()
+                .setStartUnixNanos(Times.parseRfc3339ToNanos(probe.getStart()))
+                .setEndUnixNanos(Times.parseRfc3339ToNanos(probe.getEnd()))
+                .setOutput(nullToEmpty(probe.getOutput()));
+        if (probe.getExitCodeLong() != null) {
+          p.setExitCode(probe.getExitCodeLong().intValue());
+        }
+        b.addLog(p);
+      }
     }
     return b.build();
   }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Follows the Engine's {@code /events} stream and re-inspects containers whose state an event
  * changed. After any loss of the stream it reconnects with backoff, resumes with {@code since=} the
  * last event seen (so events in the gap are replayed by the Engine, and the ones already seen are
- * skipped), and re-lists everything (a {@link Snapshot}) to reconcile.
+ * skipped), and re-lists everything (a {@link Snapshot}) to reconcile. It also lists everything
+ * right after the first subscription, so the sink knows every container from the start.
  *
  * <p>Read-only: it calls events, list, inspect and info, never anything that changes the Engine.
  *
@@ -127,11 +128,17 @@ public final class EngineWatcher implements AutoCloseable {
             .withEventTypeFilter(EventType.CONTAINER, EventType.NODE, EventType.SERVICE)
             .withSince(sinceParam(lastEventNanos))
             .exec(cb);
+        // Subscribed first, listed second: nothing can fall between the two.
+        Snapshot s = snapshot();
+        sink.snapshot(s);
         if (reconcile) {
-          Snapshot s = snapshot();
-          sink.snapshot(s);
           log.info(
               "Docker Engine at {} is back: resumed events, re-listed {} containers",
+              engineAddress,
+              s.getContainersCount());
+        } else {
+          log.info(
+              "following events of the Docker Engine at {} ({} containers)",
               engineAddress,
               s.getContainersCount());
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public final class Shipper implements AutoCloseable {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ShipperConfig config;
+  private final Consumer<Boolean> reportSwarm;
   private final Outbox outbox;
   private final Supplier<Hello> hello;
   private final Supplier<Snapshot> snapshot;
@@ -54,6 +56,20 @@ public final class Shipper implements AutoCloseable {
 
   public Shipper(
       ShipperConfig config, Outbox outbox, Supplier<Hello> hello, Supplier<Snapshot> snapshot) {
+    this(config, outbox, hello, snapshot, on -> {});
+  }
+
+  /**
+   * @param reportSwarm told {@code true} when the collector asks this agent to report the swarm
+   *     view, {@code false} when it says stop or the stream ends (the collector chooses again)
+   */
+  public Shipper(
+      ShipperConfig config,
+      Outbox outbox,
+      Supplier<Hello> hello,
+      Supplier<Snapshot> snapshot,
+      Consumer<Boolean> reportSwarm) {
+    this.reportSwarm = reportSwarm;
     this.config = config;
     this.outbox = outbox;
     this.hello = hello;
@@ -125,6 +141,7 @@ public final class Shipper implements AutoCloseable {
       } finally {
         connected = false;
         current = null;
+        reportSwarm.accept(false);
       }
       try {
         if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -161,6 +178,9 @@ public final class Shipper implements AutoCloseable {
 
           @Override
           public void onNext(CollectorMessage m) {
+            if (m.hasReportSwarm()) {
+              reportSwarm.accept(m.getReportSwarm().getEnabled());
+            }
             if (m.hasAck()) {
               acked.accumulateAndGet(m.getAck().getSeq(), Math::max);
               synchronized (ready) {

@@ -30,6 +30,64 @@ final class ApiRoutes {
     routes.put("/api/v1/nodes", p -> nodes(p));
     routes.put("/api/v1/replicas", p -> replicas(p));
     routes.put("/api/v1/events", p -> events(p));
+    routes.put("/api/v1/services", p -> services(p));
+  }
+
+  /** Routes with one path parameter: prefix → handler(parameter, params). */
+  private Object withId(String p, Params params) {
+    String prefix = "/api/v1/containers/";
+    if (p.startsWith(prefix)
+        && p.length() > prefix.length()
+        && p.indexOf('/', prefix.length()) < 0) {
+      return container(p.substring(prefix.length()), params);
+    }
+    prefix = "/api/v1/nodes/";
+    if (p.startsWith(prefix)
+        && p.length() > prefix.length()
+        && p.indexOf('/', prefix.length()) < 0) {
+      String id = p.substring(prefix.length());
+      params.allow(Set.of());
+      return model.node(id).orElseThrow(() -> ApiException.notFound("no node '" + id + "'"));
+    }
+    prefix = "/api/v1/services/";
+    if (p.startsWith(prefix)
+        && p.length() > prefix.length()
+        && p.indexOf('/', prefix.length()) < 0) {
+      String id = p.substring(prefix.length());
+      params.allow(Set.of());
+      return model.services().stream()
+          .filter(s -> s.id().equals(id) || s.name().equals(id))
+          .findFirst()
+          .orElseThrow(() -> ApiException.notFound("no service '" + id + "'"));
+    }
+    return null;
+  }
+
+  private Object container(String id, Params p) {
+    p.allow(Set.of());
+    try {
+      return model
+          .container(id)
+          .orElseThrow(() -> ApiException.notFound("no container '" + id + "'"));
+    } catch (IllegalArgumentException ambiguous) {
+      throw ApiException.badRequest(ambiguous.getMessage());
+    }
+  }
+
+  private Object services(Params p) {
+    p.allow(Set.of("stack", "status"));
+    var stack = p.string("stack");
+    var status = p.string("status");
+    if (status.isPresent() && !Set.of("ok", "degraded", "down", "unknown").contains(status.get())) {
+      throw ApiException.badRequest(
+          "parameter 'status' must be one of ok, degraded, down, unknown; got '"
+              + status.get()
+              + "'");
+    }
+    return model.services().stream()
+        .filter(s -> stack.isEmpty() || stack.get().equals(s.stack()))
+        .filter(s -> status.isEmpty() || status.get().equals(s.status()))
+        .toList();
   }
 
   /** The handler's result, or an ApiException (404 for unknown paths, 400 for bad params). */
@@ -37,10 +95,15 @@ final class ApiRoutes {
     String p =
         path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     Function<Params, Object> route = routes.get(p);
+    Params params = new Params(query, clock);
     if (route == null) {
-      throw new ApiException(HttpResponseStatus.NOT_FOUND, "no such route: " + path);
+      Object found = withId(p, params);
+      if (found == null) {
+        throw new ApiException(HttpResponseStatus.NOT_FOUND, "no such route: " + path);
+      }
+      return found;
     }
-    return route.apply(new Params(query, clock));
+    return route.apply(params);
   }
 
   private Object nodes(Params p) {

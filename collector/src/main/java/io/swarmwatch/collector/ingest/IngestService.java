@@ -32,10 +32,20 @@ public final class IngestService extends io.swarmwatch.proto.v1.IngestGrpc.Inges
   public StreamObserver<AgentMessage> connect(StreamObserver<CollectorMessage> responses) {
     var call = (ServerCallStreamObserver<CollectorMessage>) responses;
     var addr = AgentAuthInterceptor.PEER.get();
-    Ingester.Session session = ingester.open(addr == null ? "unknown peer" : addr);
+    AtomicBoolean ended = new AtomicBoolean();
+    Ingester.Session session =
+        ingester.open(
+            addr == null ? "unknown peer" : addr,
+            m -> {
+              synchronized (call) {
+                if (ended.get() || call.isCancelled()) {
+                  throw new IllegalStateException("stream closed");
+                }
+                call.onNext(m);
+              }
+            });
     AtomicLong pendingAck = new AtomicLong();
     AtomicLong sentAck = new AtomicLong();
-    AtomicBoolean ended = new AtomicBoolean();
     Runnable flushAck =
         () -> {
           synchronized (call) {

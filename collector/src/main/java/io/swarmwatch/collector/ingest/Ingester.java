@@ -2,7 +2,9 @@ package io.swarmwatch.collector.ingest;
 
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.proto.v1.AgentMessage;
+import io.swarmwatch.proto.v1.CollectorMessage;
 import io.swarmwatch.proto.v1.Hello;
+import java.util.function.Consumer;
 
 /**
  * Applies agent messages to the model. Transport-free: the gRPC edge hands each stream to a {@link
@@ -11,24 +13,40 @@ import io.swarmwatch.proto.v1.Hello;
  */
 public final class Ingester {
   private final ClusterModel model;
+  private final SwarmReporterElection election;
 
   public Ingester(ClusterModel model) {
+    this(model, new SwarmReporterElection());
+  }
+
+  public Ingester(ClusterModel model, SwarmReporterElection election) {
     this.model = model;
+    this.election = election;
   }
 
   public Session open(String peer) {
-    return new Session(peer);
+    return open(peer, m -> {});
+  }
+
+  /**
+   * @param sender sends a message to this stream's agent (thread-safe; may throw once the stream is
+   *     closing)
+   */
+  public Session open(String peer, Consumer<CollectorMessage> sender) {
+    return new Session(peer, sender);
   }
 
   /** One agent stream: Hello first, then the rest, sequence numbers strictly increasing. */
   public final class Session {
     private final String peer;
+    private final Consumer<CollectorMessage> sender;
     private Hello hello;
     private long session;
     private long lastSeq;
 
-    private Session(String peer) {
+    private Session(String peer, Consumer<CollectorMessage> sender) {
       this.peer = peer;
+      this.sender = sender;
     }
 
     /**
@@ -56,6 +74,9 @@ public final class Ingester {
         hello = h;
         lastSeq = m.getSeq();
         session = model.agentConnected(h.getNode(), h.getAgentVersion());
+        if (h.getNode().getRole().equals("manager")) {
+          election.offer(this, describe(), sender);
+        }
         return lastSeq;
       }
       if (m.getSeq() <= lastSeq) {
@@ -67,6 +88,15 @@ public final class Ingester {
         case EVENT -> model.event(node, m.getEvent());
         case CONTAINER -> model.upsert(node, m.getContainer());
         case REMOVED -> model.remove(m.getRemoved());
+        case USAGE -> model.usage(m.getUsage());
+        case HOST -> model.host(node, m.getHost());
+        case SWARM -> {
+          // Only the chosen reporter's view counts: a late view from an agent that was
+          // replaced must not overwrite the current reporter's.
+          if (election.isChosen(this)) {
+            model.swarmView(m.getSwarm());
+          }
+        }
         case HELLO -> throw new IngestException("Hello sent twice on one stream");
         case BODY_NOT_SET ->
             throw new IngestException(
@@ -80,6 +110,7 @@ public final class Ingester {
     /** The stream ended (either side); idempotent. */
     public void close() {
       if (hello != null) {
+        election.withdraw(this);
         model.agentDisconnected(hello.getNode().getId(), session);
       }
     }

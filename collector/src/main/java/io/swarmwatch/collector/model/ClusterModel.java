@@ -1,31 +1,35 @@
 package io.swarmwatch.collector.model;
 
-import io.swarmwatch.common.SwarmNames;
 import io.swarmwatch.common.Times;
 import io.swarmwatch.proto.v1.Container;
 import io.swarmwatch.proto.v1.ContainerEvent;
 import io.swarmwatch.proto.v1.ContainerRemoved;
-import io.swarmwatch.proto.v1.Limits;
+import io.swarmwatch.proto.v1.ContainerUsage;
+import io.swarmwatch.proto.v1.HostSample;
 import io.swarmwatch.proto.v1.Node;
 import io.swarmwatch.proto.v1.Snapshot;
+import io.swarmwatch.proto.v1.SwarmNode;
+import io.swarmwatch.proto.v1.SwarmView;
+import io.swarmwatch.proto.v1.UsageBatch;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The collector's picture of the cluster: nodes and their agents, every container the agents
- * report, and a bounded window of recent events. Agents' messages update it; the API reads it.
+ * The collector's picture of the cluster: nodes and their agents, every container the agents report
+ * with its latest usage, each node's host metrics, the swarm's own view of services, tasks and
+ * nodes (from the one manager agent reporting it), and a bounded window of recent events. Agents'
+ * messages update it; the API reads it.
  *
  * <p>Container state is "newest observation wins": each update carries the time the agent inspected
  * the container, so a late-arriving stale update never overwrites a fresher one, and a removed
@@ -37,7 +41,6 @@ public final class ClusterModel {
   private static final int TOMBSTONES = 10_000;
 
   private final Clock clock;
-  private final int eventCapacity;
   private final Map<String, NodeEntry> nodes = new LinkedHashMap<>();
   private final Map<String, Held> containers = new HashMap<>();
   private final Map<String, Long> tombstones =
@@ -49,20 +52,21 @@ public final class ClusterModel {
           return size() > TOMBSTONES;
         }
       };
-  private final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
-  private long nextEventId = 1;
-  private long eventsEvicted;
+  private final Map<String, Sampled> usage = new HashMap<>();
+  private final Map<String, HostSample> hosts = new HashMap<>();
+  private final EventLog events;
+  private SwarmView swarm;
 
   public ClusterModel(Clock clock, int eventCapacity) {
     this.clock = clock;
-    this.eventCapacity = eventCapacity;
+    this.events = new EventLog(eventCapacity);
   }
 
-  /** An event and its time in unix nanoseconds, for filtering without parsing. */
-  private record StoredEvent(long nanos, EventView view) {}
-
   /** A container as last observed, and the node whose agent reported it. */
-  private record Held(String nodeId, Container c) {}
+  record Held(String nodeId, Container c) {}
+
+  /** A container's latest usage and when it was sampled. */
+  record Sampled(long timeNanos, ContainerUsage u) {}
 
   private static final class NodeEntry {
     Node node;
@@ -115,6 +119,7 @@ public final class ClusterModel {
           && !present.contains(e.getKey())
           && h.c().getObservedUnixNanos() < s.getTakenAtUnixNanos()) {
         it.remove();
+        usage.remove(e.getKey());
         tombstones.put(e.getKey(), s.getTakenAtUnixNanos());
       }
     }
@@ -135,74 +140,86 @@ public final class ClusterModel {
     Held old = containers.get(r.getId());
     if (old == null || old.c().getObservedUnixNanos() <= r.getObservedUnixNanos()) {
       containers.remove(r.getId());
+      usage.remove(r.getId());
       tombstones.put(r.getId(), r.getObservedUnixNanos());
     }
   }
 
+  /** Latest usage of each sampled container; samples of unknown containers are kept too. */
+  public synchronized void usage(UsageBatch batch) {
+    for (ContainerUsage u : batch.getContainersList()) {
+      if (!tombstones.containsKey(u.getContainerId())) {
+        usage.put(u.getContainerId(), new Sampled(batch.getTimeUnixNanos(), u));
+      }
+    }
+  }
+
+  public synchronized void host(String nodeId, HostSample sample) {
+    hosts.put(nodeId, sample);
+  }
+
+  /** The swarm view replaces the previous one whole. */
+  public synchronized void swarmView(SwarmView view) {
+    if (swarm == null || swarm.getTakenAtUnixNanos() <= view.getTakenAtUnixNanos()) {
+      swarm = view;
+    }
+  }
+
   public synchronized void event(String nodeId, ContainerEvent e) {
-    Map<String, String> a = e.getAttributesMap();
-    String action = e.getAction();
-    int colon = action.indexOf(':');
-    String type = colon < 0 ? action : action.substring(0, colon);
-    boolean container = e.getType().equals("container");
-    String taskName = a.get("com.docker.swarm.task.name");
-    Integer slotNo = null;
-    String serviceName = a.get("com.docker.swarm.service.name");
-    if (taskName != null && serviceName != null) {
-      int n = SwarmNames.slotOf(taskName, serviceName);
-      slotNo = n > 0 ? n : null;
-    }
-    EventView v =
-        new EventView(
-            nextEventId++,
-            Times.fromUnixNanos(e.getTimeUnixNanos()).toString(),
-            type,
-            action,
-            e.getType(),
-            nodeId,
-            container ? e.getActorId() : null,
-            container ? a.get("name") : null,
-            serviceName,
-            a.get("com.docker.swarm.service.id"),
-            a.get("com.docker.swarm.task.id"),
-            slotNo,
-            a.get("com.docker.stack.namespace"),
-            parseIntOrNull(a.get("exitCode")),
-            Map.copyOf(a));
-    events.addLast(new StoredEvent(e.getTimeUnixNanos(), v));
-    if (events.size() > eventCapacity) {
-      events.pollFirst();
-      eventsEvicted++;
-    }
+    events.add(nodeId, e);
   }
 
   /** Events that fell out of the in-memory window since start. */
   public synchronized long eventsEvicted() {
-    return eventsEvicted;
+    return events.evicted();
+  }
+
+  public synchronized List<EventView> events(EventQuery q) {
+    return events.query(q);
   }
 
   public synchronized List<NodeView> nodes() {
-    List<NodeView> out = new ArrayList<>(nodes.size());
-    for (NodeEntry e : nodes.values()) {
-      Node n = e.node;
-      out.add(
-          new NodeView(
-              n.getId(),
-              n.getHostname(),
-              orUnknown(n.getRole()),
-              orUnknown(n.getAvailability()),
-              orUnknown(n.getStatus()),
-              n.getEngineVersion(),
-              n.getAddress(),
-              n.getOs(),
-              n.getArchitecture(),
-              n.getCpus(),
-              n.getMemoryBytes(),
-              new NodeView.AgentView(
-                  e.connected, e.version, e.lastSeen == null ? null : e.lastSeen.toString())));
+    Map<String, SwarmNode> swarmNodes = new LinkedHashMap<>();
+    if (swarm != null) {
+      for (SwarmNode n : swarm.getNodesList()) {
+        swarmNodes.put(n.getId(), n);
+      }
+    }
+    Set<String> ids = new LinkedHashSet<>(swarmNodes.keySet());
+    ids.addAll(nodes.keySet());
+    List<NodeView> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      out.add(node(id, swarmNodes.get(id), nodes.get(id)));
     }
     out.sort(Comparator.comparing(NodeView::hostname).thenComparing(NodeView::id));
     return out;
+  }
+
+  private NodeView node(String id, SwarmNode sw, NodeEntry e) {
+    Node a = e == null ? Node.getDefaultInstance() : e.node;
+    HostSample h = hosts.get(id);
+    return new NodeView(
+        id,
+        sw != null && !sw.getHostname().isEmpty() ? sw.getHostname() : a.getHostname(),
+        Views.orUnknown(sw != null ? sw.getRole() : a.getRole()),
+        Views.orUnknown(sw != null ? sw.getAvailability() : a.getAvailability()),
+        Views.orUnknown(sw != null ? sw.getStatus() : a.getStatus()),
+        !a.getEngineVersion().isEmpty()
+            ? a.getEngineVersion()
+            : sw == null ? "" : sw.getEngineVersion(),
+        !a.getAddress().isEmpty() ? a.getAddress() : sw == null ? "" : sw.getAddress(),
+        a.getOs(),
+        a.getArchitecture(),
+        a.getCpus() > 0 ? a.getCpus() : sw == null ? 0 : sw.getCpus(),
+        a.getMemoryBytes() > 0 ? a.getMemoryBytes() : sw == null ? 0 : sw.getMemoryBytes(),
+        sw == null ? Map.of() : Map.copyOf(sw.getLabelsMap()),
+        sw != null && sw.getLeader(),
+        sw == null ? null : Views.emptyToNull(sw.getManagerReachability()),
+        new NodeView.AgentView(
+            e != null && e.connected,
+            e == null ? null : e.version,
+            e == null || e.lastSeen == null ? null : e.lastSeen.toString()),
+        h == null ? null : Views.host(h));
   }
 
   public synchronized Optional<NodeView> node(String idOrHostname) {
@@ -212,158 +229,86 @@ public final class ClusterModel {
   }
 
   public synchronized List<ReplicaView> replicas(ReplicaQuery q) {
-    // The replica is the newest container of its (service, slot) or, for global services,
-    // its (service, node): older ones are tasks swarm already replaced.
-    Map<String, Held> newest = new HashMap<>();
-    for (Held h : containers.values()) {
-      var s = h.c().getSwarm();
-      if (s.getServiceId().isEmpty()) {
-        continue;
-      }
-      String key =
-          s.getServiceId() + "/" + (s.getSlot() > 0 ? "slot:" + s.getSlot() : "node:" + nodeOf(h));
-      Held cur = newest.get(key);
-      if (cur == null || cur.c().getCreatedUnixNanos() < h.c().getCreatedUnixNanos()) {
-        newest.put(key, h);
-      }
-    }
-    List<ReplicaView> out = new ArrayList<>();
-    for (Held h : newest.values()) {
-      ReplicaView r = replica(h);
-      if (q.service().isPresent()
-          && !q.service().get().equals(r.service())
-          && !q.service().get().equals(r.serviceId())) {
-        continue;
-      }
-      if (q.node().isPresent()
-          && !q.node().get().equals(r.node())
-          && !q.node().get().equals(r.nodeHostname())) {
-        continue;
-      }
-      out.add(r);
-    }
-    out.sort(
-        Comparator.comparing(ReplicaView::service)
-            .thenComparing(r -> r.slot() == null ? 0 : r.slot())
-            .thenComparing(ReplicaView::node));
-    return out;
+    return new Replicas(containers, usage, swarm, hostnames()).replicas(q);
   }
 
-  public synchronized List<EventView> events(EventQuery q) {
-    List<EventView> out = new ArrayList<>();
-    long since = q.since().map(ClusterModel::saturatedNanos).orElse(Long.MIN_VALUE);
-    long until = q.until().map(ClusterModel::saturatedNanos).orElse(Long.MAX_VALUE);
-    Iterator<StoredEvent> it = events.descendingIterator();
-    while (it.hasNext() && out.size() < q.limit()) {
-      StoredEvent stored = it.next();
-      if (stored.nanos() < since || stored.nanos() >= until) {
-        continue;
+  public synchronized List<ServiceView> services() {
+    return new Replicas(containers, usage, swarm, hostnames()).services();
+  }
+
+  /**
+   * One container by full id, unique id prefix (at least 4 characters) or name.
+   *
+   * @throws IllegalArgumentException if a prefix matches more than one container
+   */
+  public synchronized Optional<ContainerView> container(String idOrName) {
+    Held h = containers.get(idOrName);
+    if (h == null) {
+      List<Held> matches = new ArrayList<>();
+      for (Held c : containers.values()) {
+        if (c.c().getName().equals(idOrName)
+            || (idOrName.length() >= 4 && c.c().getId().startsWith(idOrName))) {
+          matches.add(c);
+        }
       }
-      EventView e = stored.view();
-      if (q.service().isPresent()
-          && !q.service().get().equals(e.service())
-          && !q.service().get().equals(e.serviceId())) {
-        continue;
+      if (matches.size() > 1) {
+        throw new IllegalArgumentException(
+            "'" + idOrName + "' matches " + matches.size() + " containers; give more of the id");
       }
-      if (q.container().isPresent() && !matchesContainer(q.container().get(), e)) {
-        continue;
-      }
-      if (q.type().isPresent()
-          && !q.type().get().equals(e.type())
-          && !q.type().get().equals(e.action())) {
-        continue;
-      }
-      out.add(e);
+      h = matches.isEmpty() ? null : matches.get(0);
     }
-    Collections.reverse(out);
-    return out;
+    return Optional.ofNullable(h).map(this::containerView);
   }
 
-  /** Bounds outside int64 nanoseconds (years 1677..2262) clamp instead of overflowing. */
-  private static long saturatedNanos(Instant t) {
-    try {
-      return Times.toUnixNanos(t);
-    } catch (ArithmeticException outOfRange) {
-      return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
-
-  private static boolean matchesContainer(String want, EventView e) {
-    if (e.containerId() == null) {
-      return false;
-    }
-    return want.equals(e.containerName())
-        || (want.length() >= 4 && e.containerId().startsWith(want));
-  }
-
-  private String nodeOf(Held h) {
-    String fromLabel = h.c().getSwarm().getNodeId();
-    return fromLabel.isEmpty() ? h.nodeId() : fromLabel;
-  }
-
-  private ReplicaView replica(Held h) {
+  private ContainerView containerView(Held h) {
     Container c = h.c();
     var s = c.getSwarm();
-    String node = nodeOf(h);
-    NodeEntry ne = nodes.get(node);
+    String node = s.getNodeId().isEmpty() ? h.nodeId() : s.getNodeId();
     boolean ended = c.getFinishedUnixNanos() > 0 && !c.getState().equals("running");
-    return new ReplicaView(
-        s.getServiceName(),
-        s.getServiceId(),
-        s.getStack().isEmpty() ? null : s.getStack(),
-        s.getSlot() > 0 ? s.getSlot() : null,
-        node,
-        ne == null ? null : ne.node.getHostname(),
-        s.getTaskId(),
-        s.getTaskName(),
+    Sampled u = usage.get(c.getId());
+    return new ContainerView(
         c.getId(),
         c.getName(),
         c.getImage(),
+        node,
+        hostnames().get(node),
         c.getState(),
-        c.getHealthStatus().isEmpty() ? "none" : c.getHealthStatus(),
         ended ? c.getExitCode() : null,
         c.getOomKilled(),
         c.getRestartCount(),
-        time(c.getCreatedUnixNanos()),
-        time(c.getStartedUnixNanos()),
-        ended ? time(c.getFinishedUnixNanos()) : null,
-        limits(c.getLimits()));
+        Views.time(c.getCreatedUnixNanos()),
+        Views.time(c.getStartedUnixNanos()),
+        ended ? Views.time(c.getFinishedUnixNanos()) : null,
+        Views.emptyToNull(s.getServiceName()),
+        Views.emptyToNull(s.getServiceId()),
+        Views.emptyToNull(s.getStack()),
+        s.getSlot() > 0 ? s.getSlot() : null,
+        Views.emptyToNull(s.getTaskId()),
+        Views.emptyToNull(s.getTaskName()),
+        c.hasHealth() ? Views.health(c.getHealth()) : null,
+        Views.limits(c.getLimits()),
+        u == null ? null : Views.usage(u.timeNanos(), u.u()),
+        Map.copyOf(c.getLabelsMap()));
   }
 
-  private static ReplicaView.LimitsView limits(Limits l) {
-    return new ReplicaView.LimitsView(
-        positive(l.getNanoCpus()),
-        positive(l.getCpuQuota()),
-        positive(l.getCpuPeriod()),
-        positive(l.getCpuShares()),
-        l.getCpusetCpus().isEmpty() ? null : l.getCpusetCpus(),
-        positive(l.getMemoryBytes()),
-        positive(l.getMemoryReservationBytes()),
-        // -1 means unlimited swap: keep it, it is a setting, not "unset".
-        l.getMemorySwapBytes() == 0 ? null : l.getMemorySwapBytes(),
-        positive(l.getPidsLimit()));
-  }
-
-  private static Long positive(long v) {
-    return v > 0 ? v : null;
-  }
-
-  private static String time(long nanos) {
-    return nanos == 0 ? null : Times.fromUnixNanos(nanos).toString();
-  }
-
-  private static String orUnknown(String s) {
-    return s.isEmpty() ? "unknown" : s;
-  }
-
-  private static Integer parseIntOrNull(String s) {
-    if (s == null) {
-      return null;
+  /** Node id → hostname, from the agents and the swarm view. */
+  private Map<String, String> hostnames() {
+    Map<String, String> m = new HashMap<>();
+    if (swarm != null) {
+      for (SwarmNode n : swarm.getNodesList()) {
+        m.put(n.getId(), n.getHostname());
+      }
     }
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      return null;
+    for (NodeEntry e : nodes.values()) {
+      m.put(e.node.getId(), e.node.getHostname());
     }
+    return m;
+  }
+
+  /** When the swarm view was taken, or empty if no manager agent has reported one. */
+  public synchronized Optional<Instant> swarmViewTime() {
+    return swarm == null
+        ? Optional.empty()
+        : Optional.of(Times.fromUnixNanos(swarm.getTakenAtUnixNanos()));
   }
 }

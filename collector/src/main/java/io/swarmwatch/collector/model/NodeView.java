@@ -1,6 +1,13 @@
 package io.swarmwatch.collector.model;
 
-/** A node as {@code GET /api/v1/nodes} shows it. Unknown swarm facts are {@code "unknown"}. */
+import java.util.Map;
+
+/**
+ * A node as {@code GET /api/v1/nodes} shows it: the swarm's view of it (from the reporting manager
+ * agent) merged with what its own agent says. Unknown swarm facts are {@code "unknown"}; a node the
+ * swarm lists but no agent reports has {@code agent.connected=false} and a null {@code
+ * agent.version}.
+ */
 public record NodeView(
     String id,
     String hostname,
@@ -13,7 +20,11 @@ public record NodeView(
     String architecture,
     int cpus,
     long memoryBytes,
-    AgentView agent) {
+    Map<String, String> labels,
+    boolean leader,
+    String managerReachability,
+    AgentView agent,
+    HostView host) {
 
   /** The agent on that node: whether its stream is open, its version, when it last spoke. */
   public record AgentView(boolean connected, String version, String lastSeen) {}

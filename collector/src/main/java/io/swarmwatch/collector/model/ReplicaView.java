@@ -24,7 +24,16 @@ public record ReplicaView(
     String createdAt,
     String startedAt,
     String finishedAt,
-    LimitsView limits) {
+    LimitsView limits,
+    UsageView usage,
+    Task task) {
+
+  /**
+   * The swarm's task for this replica, from the manager's view (null without one): its desired and
+   * current state, and the scheduler's message and error ("no suitable node (…)").
+   */
+  public record Task(
+      String desiredState, String state, String message, String error, String timestamp) {}
 
   /** Limits as set on the container; null where not set. */
   public record LimitsView(

@@ -1,9 +1,12 @@
 package io.swarmwatch.agent;
 
 import io.swarmwatch.agent.docker.WatchConfig;
+import io.swarmwatch.agent.host.HostConfig;
 import io.swarmwatch.agent.ship.ShipperConfig;
+import io.swarmwatch.agent.usage.UsageConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -20,6 +23,13 @@ import java.time.Duration;
  *   <li>{@code SWARMWATCH_FORWARD_EXEC_EVENTS} = false (health probes are execs: noisy)
  *   <li>{@code SWARMWATCH_SWARM_INTERVAL} = 5s (how often the reporting manager re-reads services,
  *       tasks and nodes; service and node events trigger a read sooner)
+ *   <li>{@code SWARMWATCH_USAGE_INTERVAL} = 10s (container CPU, memory, pids, throttling)
+ *   <li>{@code SWARMWATCH_HOST_INTERVAL} = 10s (host CPU, memory, load, filesystems, network)
+ *   <li>{@code SWARMWATCH_STATS_INTERVAL} = 30s (the agent's own metrics, sent to the collector)
+ *   <li>{@code SWARMWATCH_HOST_PROC} = {@code /proc}, {@code SWARMWATCH_HOST_SYS} = {@code /sys},
+ *       {@code SWARMWATCH_HOST_ROOTFS} = {@code /}: where the host's are visible (in a container,
+ *       mounted read-only, e.g. at {@code /host/proc}, {@code /host/sys}, {@code /host/root})
+ *   <li>{@code SWARMWATCH_CGROUP_ROOT} = {@code <SWARMWATCH_HOST_SYS>/fs/cgroup}
  * </ul>
  */
 public record AgentConfig(
@@ -27,7 +37,11 @@ public record AgentConfig(
     WatchConfig watch,
     ShipperConfig shipper,
     int outboxMessages,
-    Duration swarmInterval) {
+    Duration swarmInterval,
+    UsageConfig usage,
+    HostConfig host,
+    Duration hostInterval,
+    Duration statsInterval) {
 
   public static AgentConfig from(Env env) {
     Duration min = env.duration("SWARMWATCH_RECONNECT_MIN", Duration.ofSeconds(1));
@@ -55,6 +69,39 @@ public record AgentConfig(
     if (swarmInterval.compareTo(Duration.ofMillis(500)) < 0) {
       throw new ConfigException("SWARMWATCH_SWARM_INTERVAL must be at least 500ms");
     }
-    return new AgentConfig(dockerHost, watch, shipper, outbox, swarmInterval);
+    Path proc = absolutePath(env, "SWARMWATCH_HOST_PROC", HostConfig.DEFAULT_PROC_ROOT);
+    Path sys = absolutePath(env, "SWARMWATCH_HOST_SYS", HostConfig.DEFAULT_SYS_ROOT);
+    Path rootFs = absolutePath(env, "SWARMWATCH_HOST_ROOTFS", HostConfig.DEFAULT_ROOT_FS);
+    Path cgroup = absolutePath(env, "SWARMWATCH_CGROUP_ROOT", sys.resolve("fs/cgroup"));
+    UsageConfig usage =
+        new UsageConfig(
+            atLeast(env, "SWARMWATCH_USAGE_INTERVAL", UsageConfig.DEFAULT_INTERVAL), cgroup, proc);
+    return new AgentConfig(
+        dockerHost,
+        watch,
+        shipper,
+        outbox,
+        swarmInterval,
+        usage,
+        new HostConfig(proc, sys, rootFs),
+        atLeast(env, "SWARMWATCH_HOST_INTERVAL", Duration.ofSeconds(10)),
+        atLeast(env, "SWARMWATCH_STATS_INTERVAL", Duration.ofSeconds(30)));
+  }
+
+  /** Sampling faster than once a second costs more than it tells. */
+  private static Duration atLeast(Env env, String name, Duration fallback) {
+    Duration d = env.duration(name, fallback);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException(name + " must be at least 1s, not " + d);
+    }
+    return d;
+  }
+
+  private static Path absolutePath(Env env, String name, Path fallback) {
+    Path p = env.string(name).map(Path::of).orElse(fallback);
+    if (!p.isAbsolute()) {
+      throw new ConfigException(name + " must be an absolute path, not " + p);
+    }
+    return p.normalize();
   }
 }

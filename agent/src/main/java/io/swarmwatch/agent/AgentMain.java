@@ -8,10 +8,14 @@ import io.swarmwatch.agent.docker.ContainerRegistry;
 import io.swarmwatch.agent.docker.EngineSink;
 import io.swarmwatch.agent.docker.EngineWatcher;
 import io.swarmwatch.agent.docker.NodeReader;
+import io.swarmwatch.agent.host.HostSampler;
+import io.swarmwatch.agent.metrics.AgentMetrics;
 import io.swarmwatch.agent.ship.Outbox;
 import io.swarmwatch.agent.ship.Shipper;
 import io.swarmwatch.agent.swarm.SwarmReporter;
 import io.swarmwatch.agent.swarm.SwarmViewReader;
+import io.swarmwatch.agent.usage.UsageSampler;
+import io.swarmwatch.agent.usage.UsageTarget;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import io.swarmwatch.common.Logging;
@@ -26,12 +30,24 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The agent process: Engine watcher → outbox → shipper, until SIGTERM. */
+/**
+ * The agent process, until SIGTERM: the Engine watcher, the usage sampler, the host sampler and (on
+ * the manager the collector picks) the swarm reporter put messages in the outbox; the shipper
+ * streams it to the collector.
+ *
+ * <p>Threads, whatever the number of containers: docker-java's event stream, the usage sampler, one
+ * scheduler for host samples and the agent's own metrics, the swarm reporter, the shipper and
+ * gRPC's event loop. No thread per container.
+ */
 public final class AgentMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
 
@@ -39,11 +55,29 @@ public final class AgentMain implements AutoCloseable {
   private final EngineWatcher watcher;
   private final SwarmReporter swarmReporter;
   private final Shipper shipper;
+  private final UsageSampler usage;
+  private final HostSampler host;
+  private final AgentMetrics metrics;
+  private final NodeReader nodes;
+  private final AgentConfig config;
+  private final Clock clock;
+  private final Outbox outbox;
+  private final ScheduledExecutorService periodic;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private boolean hostFailing;
 
+  /**
+   * @throws io.swarmwatch.common.ConfigException if the host's /proc or /sys is not where the
+   *     configuration says
+   */
   AgentMain(AgentConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    // First: OSHI reads its paths once, when its classes load (see OshiPaths).
+    this.host = HostSampler.create(config.host(), clock);
     this.docker = connect(config.dockerHost());
     Outbox outbox = new Outbox(config.outboxMessages());
+    this.outbox = outbox;
     SwarmViewReader swarmView = new SwarmViewReader(docker, clock);
     this.swarmReporter =
         new SwarmReporter(
@@ -53,7 +87,15 @@ public final class AgentMain implements AutoCloseable {
             Duration.ofMillis(250));
     ContainerRegistry registry = new ContainerRegistry(new OutboxSink(outbox, swarmReporter));
     this.watcher = new EngineWatcher(docker, config.watch(), registry, clock);
+    this.usage =
+        new UsageSampler(
+            config.usage(),
+            () -> targets(registry),
+            batch -> outbox.put(AgentMessage.newBuilder().setUsage(batch).build()),
+            docker,
+            clock);
     NodeReader nodes = new NodeReader(docker);
+    this.nodes = nodes;
     String streamId = UUID.randomUUID().toString();
     String version = Version.of(AgentMain.class);
     this.shipper =
@@ -75,6 +117,109 @@ public final class AgentMain implements AutoCloseable {
               return s;
             },
             swarmReporter::setEnabled);
+    this.metrics = new AgentMetrics();
+    registerMetrics(registry);
+    this.periodic =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "swarmwatch-periodic");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * The running containers to sample, with their CPU limit in cores: {@code NanoCpus} (what {@code
+   * --cpus} and swarm's {@code --limit-cpu} set), else {@code CpuQuota / CpuPeriod}, else none.
+   */
+  static List<UsageTarget> targets(ContainerRegistry registry) {
+    return registry.running().stream()
+        .map(c -> new UsageTarget(c.getId(), c.getPid(), cpuLimitCores(c)))
+        .toList();
+  }
+
+  static double cpuLimitCores(Container c) {
+    var l = c.getLimits();
+    if (l.getNanoCpus() > 0) {
+      return l.getNanoCpus() / 1e9;
+    }
+    if (l.getCpuQuota() > 0) {
+      return (double) l.getCpuQuota() / (l.getCpuPeriod() > 0 ? l.getCpuPeriod() : 100_000);
+    }
+    return 0;
+  }
+
+  private void registerMetrics(ContainerRegistry registry) {
+    metrics
+        .counter("engine.events", "Engine events received", watcher, EngineWatcher::events)
+        .counter(
+            "engine.subscriptions",
+            "event stream subscriptions (the first, then one per reconnect)",
+            watcher,
+            EngineWatcher::subscriptions)
+        .counter(
+            "engine.errors",
+            "Engine connection losses and failed calls",
+            watcher,
+            EngineWatcher::engineErrors)
+        .counter("engine.inspects", "container inspections", watcher, EngineWatcher::inspects)
+        .counter(
+            "engine.inspect.errors",
+            "container inspections that failed",
+            watcher,
+            EngineWatcher::inspectErrors)
+        .gauge("containers", "containers known on this node", null, registry, r -> r.size())
+        .counter("usage.rounds", "usage sampling rounds", usage, UsageSampler::rounds)
+        .counter("usage.samples", "container usage samples taken", usage, UsageSampler::samples)
+        .counter(
+            "usage.fallbacks",
+            "usage samples read from the Engine stats API (no readable cgroup)",
+            usage,
+            UsageSampler::fallbacks)
+        .counter("usage.gone", "containers gone before they were read", usage, UsageSampler::gone)
+        .counter("usage.errors", "usage samples that failed", usage, UsageSampler::errors)
+        .counter("swarm.reads", "reads of the swarm view", swarmReporter, SwarmReporter::reads)
+        .counter(
+            "swarm.failures",
+            "failed reads of the swarm view",
+            swarmReporter,
+            SwarmReporter::failures)
+        .counter(
+            "collector.sessions",
+            "streams opened to the collector (the first, then one per reconnect)",
+            shipper,
+            Shipper::sessions)
+        .counter("collector.sent", "messages sent to the collector", shipper, Shipper::sent)
+        .counter("collector.acked", "messages the collector acknowledged", shipper, Shipper::acked)
+        .gauge("outbox.size", "messages waiting to be sent", null, outbox, Outbox::size)
+        .counter(
+            "outbox.dropped",
+            "messages dropped because the outbox was full",
+            outbox,
+            Outbox::dropped);
+  }
+
+  private void sampleHost() {
+    try {
+      outbox.put(AgentMessage.newBuilder().setHost(host.sample()).build());
+      if (hostFailing) {
+        hostFailing = false;
+        log.info("host sampling works again");
+      }
+    } catch (RuntimeException e) {
+      if (!hostFailing) {
+        hostFailing = true;
+        log.warn("cannot sample the host: {}", e.toString());
+      }
+    }
+  }
+
+  private void sendStats() {
+    try {
+      outbox.put(AgentMessage.newBuilder().setStats(metrics.snapshot(clock.instant())).build());
+    } catch (RuntimeException e) {
+      log.warn("cannot read the agent's own metrics: {}", e.toString());
+    }
   }
 
   static DockerClient connect(String dockerHost) {
@@ -91,9 +236,42 @@ public final class AgentMain implements AutoCloseable {
   }
 
   void start() {
+    logIdentity();
     watcher.start();
+    usage.start();
     swarmReporter.start();
+    long hostMs = config.hostInterval().toMillis();
+    periodic.scheduleAtFixedRate(this::sampleHost, 0, hostMs, TimeUnit.MILLISECONDS);
+    long statsMs = config.statsInterval().toMillis();
+    periodic.scheduleAtFixedRate(this::sendStats, statsMs, statsMs, TimeUnit.MILLISECONDS);
     shipper.start();
+  }
+
+  /** The start line: which Engine, which node, which collector. */
+  private void logIdentity() {
+    String node;
+    try {
+      var n = nodes.read();
+      node =
+          String.format(
+              "node %s (%s, %s), Engine %s",
+              n.getId(),
+              n.getHostname(),
+              n.getRole().isEmpty() ? "not in a swarm" : n.getRole(),
+              n.getEngineVersion());
+    } catch (RuntimeException e) {
+      node = "node unknown yet (Engine not answering: " + e.getMessage() + ")";
+    }
+    log.info(
+        "swarmwatch agent {} watching {} at {}, sending to collector {}; usage every {}s, cgroups"
+            + " at {}, host /proc at {}",
+        Version.of(AgentMain.class),
+        node,
+        config.dockerHost(),
+        config.shipper().target(),
+        config.usage().interval().toSeconds(),
+        config.usage().cgroupRoot(),
+        config.host().procRoot());
   }
 
   @Override
@@ -103,7 +281,9 @@ public final class AgentMain implements AutoCloseable {
     }
     stopped.countDown();
     shipper.close();
+    periodic.shutdownNow();
     swarmReporter.close();
+    usage.close();
     watcher.close();
     try {
       docker.close();
@@ -122,12 +302,14 @@ public final class AgentMain implements AutoCloseable {
       System.exit(2);
       return;
     }
-    log.info(
-        "swarmwatch agent {} starting: Engine {}, collector {}",
-        Version.of(AgentMain.class),
-        config.dockerHost(),
-        config.shipper().target());
-    AgentMain agent = new AgentMain(config, Clock.systemUTC());
+    AgentMain agent;
+    try {
+      agent = new AgentMain(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      System.err.println("swarmwatch-agent: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,11 @@ public final class EngineWatcher implements AutoCloseable {
   private final Thread eventsThread;
   private final Thread inspectThread;
   private volatile ResultCallback.Adapter<Event> stream;
+  private final AtomicLong events = new AtomicLong();
+  private final AtomicLong subscriptions = new AtomicLong();
+  private final AtomicLong engineErrors = new AtomicLong();
+  private final AtomicLong inspects = new AtomicLong();
+  private final AtomicLong inspectErrors = new AtomicLong();
 
   // Written on the stream callback thread; read by the events thread only after the stream
   // ended (awaitCompletion is the happens-before edge).
@@ -128,6 +134,7 @@ public final class EngineWatcher implements AutoCloseable {
             .withEventTypeFilter(EventType.CONTAINER, EventType.NODE, EventType.SERVICE)
             .withSince(sinceParam(lastEventNanos))
             .exec(cb);
+        subscriptions.incrementAndGet();
         // Subscribed first, listed second: nothing can fall between the two.
         Snapshot s = snapshot();
         sink.snapshot(s);
@@ -156,6 +163,7 @@ public final class EngineWatcher implements AutoCloseable {
           return;
         }
         reconcile = true;
+        engineErrors.incrementAndGet();
         log.warn("Docker Engine unreachable at {}: {}", engineAddress, describe(e));
       } finally {
         closeQuietly(cb);
@@ -192,6 +200,7 @@ public final class EngineWatcher implements AutoCloseable {
       // result arrives as health_status and in the inspect result instead.
       return;
     }
+    events.incrementAndGet();
     sink.event(EventMapper.toProto(e));
     if (e.getType() != EventType.CONTAINER || id == null) {
       return;
@@ -229,15 +238,40 @@ public final class EngineWatcher implements AutoCloseable {
         it.remove();
       }
       try {
+        inspects.incrementAndGet();
         sink.container(ContainerMapper.toProto(docker.inspectContainerCmd(id).exec(), nowNanos()));
       } catch (NotFoundException gone) {
         sink.removed(
             ContainerRemoved.newBuilder().setId(id).setObservedUnixNanos(nowNanos()).build());
       } catch (RuntimeException e) {
         // The Engine went away; the re-list after the event stream reconnects covers this one.
+        inspectErrors.incrementAndGet();
         log.debug("inspect {} failed: {}", id, describe(e));
       }
     }
+  }
+
+  /** Events forwarded since start (replays after a reconnect and exec noise not counted). */
+  public long events() {
+    return events.get();
+  }
+
+  /** Event-stream subscriptions since start: 1 + reconnects. */
+  public long subscriptions() {
+    return subscriptions.get();
+  }
+
+  /** Failed attempts to reach the Engine's event stream. */
+  public long engineErrors() {
+    return engineErrors.get();
+  }
+
+  public long inspects() {
+    return inspects.get();
+  }
+
+  public long inspectErrors() {
+    return inspectErrors.get();
   }
 
   /** Docker's {@code since} takes fractional unix seconds. */

@@ -51,6 +51,8 @@ public final class Shipper implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicLong seq = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
+  private final AtomicLong sessions = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
   private volatile ClientCallStreamObserver<AgentMessage> current;
   private volatile boolean connected;
 
@@ -91,6 +93,16 @@ public final class Shipper implements AutoCloseable {
 
   public boolean connected() {
     return connected;
+  }
+
+  /** Streams the collector accepted (answered Hello) since start. */
+  public long sessions() {
+    return sessions.get();
+  }
+
+  /** Messages handed to gRPC since start. */
+  public long sent() {
+    return sent.get();
   }
 
   /** Highest sequence the collector acknowledged. */
@@ -216,6 +228,7 @@ public final class Shipper implements AutoCloseable {
     try {
       long helloSeq = send(requests, AgentMessage.newBuilder().setHello(h), done, ready);
       awaitAck(helloSeq, done, ready);
+      sessions.incrementAndGet();
       connected = true;
       backoff.reset();
       log.info(
@@ -270,6 +283,7 @@ public final class Shipper implements AutoCloseable {
     }
     long s = seq.incrementAndGet();
     requests.onNext(m.setSeq(s).build());
+    sent.incrementAndGet();
     return s;
   }
 

@@ -2,6 +2,7 @@ package io.swarmwatch.agent.swarm;
 
 import io.swarmwatch.proto.v1.SwarmView;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -73,6 +74,7 @@ public final class SwarmReporter implements AutoCloseable {
     return reads;
   }
 
+  /** Reads of the Engine or hand-offs to the sink that failed. */
   public synchronized long failures() {
     return failures;
   }
@@ -87,24 +89,36 @@ public final class SwarmReporter implements AutoCloseable {
             if (enabled && left <= 0) {
               break;
             }
-            wait(enabled ? Math.max(1, left / 1_000_000) : 0);
+            wait(enabled ? millisAtLeastOne(left) : 0);
+          }
+          if (closed) {
+            return;
+          }
+          // Let a burst of events settle into one read: pokes meanwhile must not cut the wait
+          // short (they wake this monitor too), so wait out the whole debounce.
+          long settled = System.nanoTime() + debounce.toNanos();
+          for (long left = debounce.toNanos();
+              !closed && enabled && left > 0;
+              left = settled - System.nanoTime()) {
+            wait(millisAtLeastOne(left));
           }
           if (closed) {
             return;
           }
           poked = false;
-          // Let a burst of events settle into one read.
-          wait(debounce.toMillis());
-          if (closed) {
-            return;
+          if (!enabled) {
+            continue; // disabled while settling: don't read the Engine for nothing
           }
-          poked = false;
         } catch (InterruptedException e) {
           return;
         }
       }
       readAndSend();
     }
+  }
+
+  private static long millisAtLeastOne(long nanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos));
   }
 
   private void readAndSend() {
@@ -118,18 +132,29 @@ public final class SwarmReporter implements AutoCloseable {
       log.warn("cannot read the swarm view: {}", e.getMessage());
       return;
     }
+    SwarmView comparable = view.toBuilder().setTakenAtUnixNanos(0).build();
     synchronized (this) {
       reads++;
       if (!enabled) {
         return;
       }
-      SwarmView comparable = view.toBuilder().setTakenAtUnixNanos(0).build();
       if (comparable.equals(lastSent)) {
         return;
       }
       lastSent = comparable;
     }
-    sink.accept(view);
+    try {
+      sink.accept(view);
+    } catch (RuntimeException e) {
+      // Not sent: send it again next time even if unchanged; and keep this thread alive.
+      synchronized (this) {
+        failures++;
+        if (comparable.equals(lastSent)) {
+          lastSent = null;
+        }
+      }
+      log.warn("cannot hand the swarm view on: {}", e.toString());
+    }
   }
 
   /** Idempotent. */

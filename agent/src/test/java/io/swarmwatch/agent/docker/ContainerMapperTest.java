@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.HostConfig;
 import io.swarmwatch.proto.v1.Container;
+import io.swarmwatch.proto.v1.Health;
+import io.swarmwatch.proto.v1.HealthProbe;
 import io.swarmwatch.proto.v1.Limits;
 import io.swarmwatch.proto.v1.SwarmIdentity;
 import java.util.Map;
@@ -149,6 +151,112 @@ class ContainerMapperTest {
     // "PidsLimit": null and zeros everywhere else: nothing set.
     assertThat(c.getLimits()).isEqualTo(Limits.getDefaultInstance());
     assertThat(c.getStartedUnixNanos()).isEqualTo(1_714_557_900_400_000_000L);
+  }
+
+  @Test
+  void healthyTaskCarriesItsProbeLogAndPid() {
+    Container c = map("inspect-swarm-replicated-task.json");
+
+    assertThat(c.getPid()).isEqualTo(48213);
+    assertThat(c.getHealth())
+        .isEqualTo(
+            Health.newBuilder()
+                .setStatus("healthy")
+                .setFailingStreak(0)
+                .addLog(
+                    HealthProbe.newBuilder()
+                        // 2024-05-01T10:00:31.002113245Z .. 10:00:31.061540021Z
+                        .setStartUnixNanos(1_714_557_631_002_113_245L)
+                        .setEndUnixNanos(1_714_557_631_061_540_021L)
+                        .setExitCode(0)
+                        .setOutput(
+                            "  % Total    % Received % Xferd\n100   615  100   615    0     0   600k"
+                                + "      0 --:--:-- --:--:-- --:--:--  600k\n"))
+                .addLog(
+                    HealthProbe.newBuilder()
+                        // 2024-05-01T10:01:01.070315908Z .. 10:01:01.128760117Z
+                        .setStartUnixNanos(1_714_557_661_070_315_908L)
+                        .setEndUnixNanos(1_714_557_661_128_760_117L)
+                        .setExitCode(0)
+                        .setOutput("ok\n"))
+                .build());
+  }
+
+  @Test
+  void unhealthyContainerKeepsItsFailingStreakTimeoutAndFailedProbes() {
+    Container c = map("inspect-oom-killed.json");
+
+    // Exited: the Engine reports Pid 0.
+    assertThat(c.getPid()).isZero();
+    Health h = c.getHealth();
+    assertThat(h.getStatus()).isEqualTo("unhealthy").isEqualTo(c.getHealthStatus());
+    assertThat(h.getFailingStreak()).isEqualTo(3);
+    assertThat(h.getLogList())
+        .containsExactly(
+            HealthProbe.newBuilder()
+                // 2024-05-02T08:20:21.101Z .. 08:20:26.101Z; -1: the probe timed out
+                .setStartUnixNanos(1_714_638_021_101_000_000L)
+                .setEndUnixNanos(1_714_638_026_101_000_000L)
+                .setExitCode(-1)
+                .setOutput("Health check exceeded timeout (5s)")
+                .build(),
+            HealthProbe.newBuilder()
+                // 2024-05-02T08:20:31.2Z .. 08:20:31.25Z
+                .setStartUnixNanos(1_714_638_031_200_000_000L)
+                .setEndUnixNanos(1_714_638_031_250_000_000L)
+                .setExitCode(1)
+                .setOutput("importer not ready\n")
+                .build());
+  }
+
+  @Test
+  void containersWithoutAHealthCheckHaveNoHealthButAPid() {
+    Container plain = map("inspect-plain.json");
+    Container global = map("inspect-swarm-global-task.json");
+
+    assertThat(plain.hasHealth()).isFalse();
+    assertThat(plain.getPid()).isEqualTo(3121);
+    assertThat(global.hasHealth()).isFalse();
+    assertThat(global.getPid()).isEqualTo(51877);
+  }
+
+  @Test
+  void startingHealthWithoutProbesYetHasAnEmptyLog() {
+    InspectContainerResponse r =
+        DockerJson.parse(
+            """
+            {"Id":"abc123","Name":"/h","Created":"2024-05-01T10:00:00Z",
+             "State":{"Status":"running","Pid":7,
+                      "Health":{"Status":"starting","FailingStreak":0,"Log":null}}}
+            """,
+            InspectContainerResponse.class);
+
+    Container c = ContainerMapper.toProto(r, OBSERVED);
+
+    assertThat(c.getHealthStatus()).isEqualTo("starting");
+    assertThat(c.getHealth())
+        .isEqualTo(Health.newBuilder().setStatus("starting").setFailingStreak(0).build());
+    assertThat(c.getPid()).isEqualTo(7);
+  }
+
+  @Test
+  void probeStillRunningHasNoEndTime() {
+    InspectContainerResponse r =
+        DockerJson.parse(
+            """
+            {"Id":"abc123","Name":"/h","Created":"2024-05-01T10:00:00Z",
+             "State":{"Status":"running","Pid":7,
+                      "Health":{"Status":"healthy","FailingStreak":0,"Log":[
+                        {"Start":"2024-05-01T10:00:05Z","End":"0001-01-01T00:00:00Z",
+                         "ExitCode":0,"Output":""}]}}}
+            """,
+            InspectContainerResponse.class);
+
+    HealthProbe p = ContainerMapper.toProto(r, OBSERVED).getHealth().getLog(0);
+
+    assertThat(p.getStartUnixNanos()).isEqualTo(1_714_557_605_000_000_000L);
+    assertThat(p.getEndUnixNanos()).isZero();
+    assertThat(p.getOutput()).isEmpty();
   }
 
   @Test

@@ -9,9 +9,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.swarmwatch.agent.RecordingSink;
 import io.swarmwatch.proto.v1.Container;
-import io.swarmwatch.proto.v1.ContainerEvent;
-import io.swarmwatch.proto.v1.ContainerRemoved;
 import io.swarmwatch.proto.v1.Node;
 import io.swarmwatch.proto.v1.Snapshot;
 import io.swarmwatch.testing.TestEngine;
@@ -20,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,57 +160,5 @@ class EngineWatcherIT {
         .filter(c -> c.getId().equals(id))
         .findFirst()
         .orElseThrow(() -> new AssertionError("container " + id + " missing from snapshot"));
-  }
-
-  private static final class RecordingSink implements EngineSink {
-    final List<ContainerEvent> events = new CopyOnWriteArrayList<>();
-    final List<Container> states = new CopyOnWriteArrayList<>();
-    final List<ContainerRemoved> removed = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void event(ContainerEvent e) {
-      events.add(e);
-    }
-
-    @Override
-    public void container(Container c) {
-      states.add(c);
-    }
-
-    @Override
-    public void removed(ContainerRemoved r) {
-      removed.add(r);
-    }
-
-    @Override
-    public void snapshot(Snapshot s) {}
-
-    List<String> actions(String id) {
-      return events.stream()
-          .filter(e -> e.getActorId().equals(id))
-          .map(ContainerEvent::getAction)
-          .toList();
-    }
-
-    boolean hasEvent(String id, String action) {
-      return actions(id).contains(action);
-    }
-
-    ContainerEvent event(String id, String action) {
-      return events.stream()
-          .filter(e -> e.getActorId().equals(id) && e.getAction().equals(action))
-          .findFirst()
-          .orElseThrow();
-    }
-
-    Container lastState(String id) {
-      Container last = null;
-      for (Container c : states) {
-        if (c.getId().equals(id)) {
-          last = c;
-        }
-      }
-      return last;
-    }
   }
 }

@@ -14,6 +14,7 @@ import io.swarmwatch.proto.v1.Ack;
 import io.swarmwatch.proto.v1.AgentMessage;
 import io.swarmwatch.proto.v1.CollectorMessage;
 import io.swarmwatch.proto.v1.IngestGrpc;
+import io.swarmwatch.proto.v1.ReportSwarm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A collector stand-in on a real Netty gRPC server bound to 127.0.0.1: records every call's headers
  * and start time and every message agents send, and (unless silent) acks each message by its seq.
  */
-final class FakeCollector implements AutoCloseable {
+public final class FakeCollector implements AutoCloseable {
   private enum Mode {
     ACK_EACH,
     SILENT,
@@ -34,7 +35,7 @@ final class FakeCollector implements AutoCloseable {
   }
 
   /** Every AgentMessage received, in arrival order, across all calls. */
-  final List<AgentMessage> received = new CopyOnWriteArrayList<>();
+  public final List<AgentMessage> received = new CopyOnWriteArrayList<>();
 
   /** Request headers of every call, in arrival order. */
   final List<Metadata> headers = new CopyOnWriteArrayList<>();
@@ -44,6 +45,9 @@ final class FakeCollector implements AutoCloseable {
 
   /** Calls the agent ended with a half-close (a graceful end of its stream). */
   final AtomicInteger halfCloses = new AtomicInteger();
+
+  /** When set, a Hello is answered with ReportSwarm(enabled=true) before its ack. */
+  public volatile boolean askToReportSwarm;
 
   private final Mode mode;
   private final Status rejection;
@@ -69,7 +73,7 @@ final class FakeCollector implements AutoCloseable {
   }
 
   /** Acks every message; port 0 picks a free one. */
-  static FakeCollector acking(int port) {
+  public static FakeCollector acking(int port) {
     return new FakeCollector(port, Mode.ACK_EACH, null);
   }
 
@@ -87,7 +91,7 @@ final class FakeCollector implements AutoCloseable {
     return server.getPort();
   }
 
-  String target() {
+  public String target() {
     return "127.0.0.1:" + port();
   }
 
@@ -126,6 +130,12 @@ final class FakeCollector implements AutoCloseable {
           received.add(m);
           if (mode == Mode.ACK_EACH) {
             try {
+              if (askToReportSwarm && m.hasHello()) {
+                responses.onNext(
+                    CollectorMessage.newBuilder()
+                        .setReportSwarm(ReportSwarm.newBuilder().setEnabled(true))
+                        .build());
+              }
               responses.onNext(
                   CollectorMessage.newBuilder()
                       .setAck(Ack.newBuilder().setSeq(m.getSeq()))

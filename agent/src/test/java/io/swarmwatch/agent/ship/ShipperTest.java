@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -112,6 +113,31 @@ class ShipperTest {
     assertThat(collector.received.get(5).getSeq()).isEqualTo(6);
     assertThat(collector.received.get(5).getEvent().getAction()).isEqualTo("die");
     assertThat(collector.callStartNanos).hasSize(1);
+  }
+
+  @Test
+  void collectorsRequestToReportTheSwarmIsPassedOnAndWithdrawnWhenTheStreamEnds() throws Exception {
+    FakeCollector collector = collector(FakeCollector.acking(0));
+    collector.askToReportSwarm = true;
+    List<Boolean> told = new CopyOnWriteArrayList<>();
+    Shipper shipper =
+        new Shipper(
+            config(collector.target(), Optional.empty()),
+            new Outbox(10),
+            () -> HELLO,
+            snapshots,
+            told::add);
+    shippers.add(shipper);
+    shipper.start();
+
+    await().atMost(DEADLINE).until(() -> told.equals(List.of(true)));
+
+    // The collector will choose again among the agents connected then: stop until told.
+    collector.close();
+    // (Each failed reconnect says false again.)
+    await()
+        .atMost(DEADLINE)
+        .until(() -> told.size() >= 2 && !told.subList(1, told.size()).contains(true));
   }
 
   @Test

@@ -90,6 +90,7 @@ public final class Ingester {
         case REMOVED -> model.remove(m.getRemoved());
         case USAGE -> model.usage(m.getUsage());
         case HOST -> model.host(node, m.getHost());
+        case STATS -> model.agentStats(node, m.getStats());
         case SWARM -> {
           // Only the chosen reporter's view counts: a late view from an agent that was
           // replaced must not overwrite the current reporter's.

@@ -1,11 +1,13 @@
 package io.swarmwatch.collector.model;
 
 import io.swarmwatch.common.Times;
+import io.swarmwatch.proto.v1.AgentStats;
 import io.swarmwatch.proto.v1.Container;
 import io.swarmwatch.proto.v1.ContainerEvent;
 import io.swarmwatch.proto.v1.ContainerRemoved;
 import io.swarmwatch.proto.v1.ContainerUsage;
 import io.swarmwatch.proto.v1.HostSample;
+import io.swarmwatch.proto.v1.Metric;
 import io.swarmwatch.proto.v1.Node;
 import io.swarmwatch.proto.v1.Snapshot;
 import io.swarmwatch.proto.v1.SwarmNode;
@@ -14,6 +16,7 @@ import io.swarmwatch.proto.v1.UsageBatch;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The collector's picture of the cluster: nodes and their agents, every container the agents report
@@ -74,6 +79,7 @@ public final class ClusterModel {
     long session;
     String version = "";
     Instant lastSeen;
+    Map<String, Double> metrics;
   }
 
   /**
@@ -154,15 +160,37 @@ public final class ClusterModel {
     }
   }
 
+  /** The agent's own metrics, flattened to {@code name{k=v,…}} → value. */
+  public synchronized void agentStats(String nodeId, AgentStats stats) {
+    NodeEntry e = nodes.get(nodeId);
+    if (e == null) {
+      return;
+    }
+    Map<String, Double> m = new TreeMap<>();
+    for (Metric metric : stats.getMetricsList()) {
+      StringBuilder key = new StringBuilder(metric.getName());
+      if (metric.getTagsCount() > 0) {
+        key.append('{');
+        new TreeMap<>(metric.getTagsMap())
+            .forEach((k, v) -> key.append(k).append('=').append(v).append(','));
+        key.setCharAt(key.length() - 1, '}');
+      }
+      m.put(key.toString(), metric.getValue());
+    }
+    e.metrics = Collections.unmodifiableMap(m);
+  }
+
   public synchronized void host(String nodeId, HostSample sample) {
     hosts.put(nodeId, sample);
   }
 
-  /** The swarm view replaces the previous one whole. */
+  /**
+   * The swarm view replaces the previous one whole. Not ordered by its time: the caller applies
+   * only the chosen reporter's views, in stream order, and after a change of reporter the new
+   * manager's clock may be behind the old one's.
+   */
   public synchronized void swarmView(SwarmView view) {
-    if (swarm == null || swarm.getTakenAtUnixNanos() <= view.getTakenAtUnixNanos()) {
-      swarm = view;
-    }
+    swarm = view;
   }
 
   public synchronized void event(String nodeId, ContainerEvent e) {
@@ -218,7 +246,8 @@ public final class ClusterModel {
         new NodeView.AgentView(
             e != null && e.connected,
             e == null ? null : e.version,
-            e == null || e.lastSeen == null ? null : e.lastSeen.toString()),
+            e == null || e.lastSeen == null ? null : e.lastSeen.toString(),
+            e == null ? null : e.metrics),
         h == null ? null : Views.host(h));
   }
 
@@ -237,27 +266,35 @@ public final class ClusterModel {
   }
 
   /**
-   * One container by full id, unique id prefix (at least 4 characters) or name.
+   * One container by full id, name, or unique id prefix (at least 4 characters), in that order of
+   * precedence, as Docker resolves them: a container named {@code beef} is found by its name even
+   * if another's id starts with {@code beef}.
    *
-   * @throws IllegalArgumentException if a prefix matches more than one container
+   * @throws IllegalArgumentException if the name or prefix matches more than one container
    */
   public synchronized Optional<ContainerView> container(String idOrName) {
     Held h = containers.get(idOrName);
     if (h == null) {
-      List<Held> matches = new ArrayList<>();
-      for (Held c : containers.values()) {
-        if (c.c().getName().equals(idOrName)
-            || (idOrName.length() >= 4 && c.c().getId().startsWith(idOrName))) {
-          matches.add(c);
-        }
-      }
-      if (matches.size() > 1) {
-        throw new IllegalArgumentException(
-            "'" + idOrName + "' matches " + matches.size() + " containers; give more of the id");
-      }
-      h = matches.isEmpty() ? null : matches.get(0);
+      h = unique(idOrName, c -> c.c().getName().equals(idOrName));
+    }
+    if (h == null && idOrName.length() >= 4) {
+      h = unique(idOrName, c -> c.c().getId().startsWith(idOrName));
     }
     return Optional.ofNullable(h).map(this::containerView);
+  }
+
+  private Held unique(String idOrName, Predicate<Held> matches) {
+    List<Held> found = new ArrayList<>();
+    for (Held c : containers.values()) {
+      if (matches.test(c)) {
+        found.add(c);
+      }
+    }
+    if (found.size() > 1) {
+      throw new IllegalArgumentException(
+          "'" + idOrName + "' matches " + found.size() + " containers; give more of the id");
+    }
+    return found.isEmpty() ? null : found.get(0);
   }
 
   private ContainerView containerView(Held h) {

@@ -26,6 +26,10 @@ public record NodeView(
     AgentView agent,
     HostView host) {
 
-  /** The agent on that node: whether its stream is open, its version, when it last spoke. */
-  public record AgentView(boolean connected, String version, String lastSeen) {}
+  /**
+   * The agent on that node: whether its stream is open, its version, when it last spoke, and its
+   * own metrics as last reported ({@code name{tag=value,…}} → value; null before the first report).
+   */
+  public record AgentView(
+      boolean connected, String version, String lastSeen, Map<String, Double> metrics) {}
 }

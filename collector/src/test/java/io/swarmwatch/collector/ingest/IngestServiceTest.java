@@ -27,6 +27,7 @@ import io.swarmwatch.collector.model.NodeView;
 import io.swarmwatch.proto.v1.AgentMessage;
 import io.swarmwatch.proto.v1.CollectorMessage;
 import io.swarmwatch.proto.v1.IngestGrpc;
+import io.swarmwatch.proto.v1.Node;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -74,12 +75,18 @@ class IngestServiceTest {
   /** One agent stream, from the client side. */
   private static final class Agent implements StreamObserver<CollectorMessage> {
     final List<Long> acks = new CopyOnWriteArrayList<>();
+    final List<Boolean> reportSwarm = new CopyOnWriteArrayList<>();
     final CompletableFuture<Status> end = new CompletableFuture<>();
     ClientCallStreamObserver<AgentMessage> out;
 
     @Override
     public void onNext(CollectorMessage m) {
-      acks.add(m.getAck().getSeq());
+      if (m.hasAck()) {
+        acks.add(m.getAck().getSeq());
+      }
+      if (m.hasReportSwarm()) {
+        reportSwarm.add(m.getReportSwarm().getEnabled());
+      }
     }
 
     @Override
@@ -256,6 +263,56 @@ class IngestServiceTest {
     old.awaitEnd();
 
     assertThat(agentConnected("node-1")).isTrue();
+  }
+
+  private static Node manager(String id, String hostname) {
+    return node(id, hostname).toBuilder().setRole("manager").build();
+  }
+
+  @Test
+  void managerAgentIsAskedToReportTheSwarmView() throws IOException {
+    startInProcess(Optional.empty());
+    Agent worker = connect(null);
+    worker.out.onNext(hello(1, "agent-w", node("node-w", "worker-1")));
+    Agent m = connect(null);
+
+    m.out.onNext(hello(1, "agent-1", manager("node-1", "alpha")));
+
+    await().atMost(DEADLINE).until(() -> m.reportSwarm.equals(List.of(true)));
+    await().atMost(DEADLINE).until(() -> m.lastAck() == 1 && worker.lastAck() == 1);
+    assertThat(worker.reportSwarm).isEmpty();
+  }
+
+  @Test
+  void whenTheReportingManagersStreamEndsTheNextConnectedManagerIsAsked() throws IOException {
+    startInProcess(Optional.empty());
+    Agent first = connect(null);
+    first.out.onNext(hello(1, "agent-1", manager("node-1", "alpha")));
+    await().atMost(DEADLINE).until(() -> first.reportSwarm.equals(List.of(true)));
+    Agent second = connect(null);
+    second.out.onNext(hello(1, "agent-2", manager("node-2", "beta")));
+    await().atMost(DEADLINE).until(() -> second.lastAck() == 1);
+    assertThat(second.reportSwarm).isEmpty();
+
+    first.out.onCompleted();
+
+    await().atMost(DEADLINE).until(() -> second.reportSwarm.equals(List.of(true)));
+    assertThat(first.awaitEnd().getCode()).isEqualTo(Status.Code.OK);
+  }
+
+  @Test
+  void whenTheReportingManagerCancelsItsStreamTheNextConnectedManagerIsAsked() throws IOException {
+    startInProcess(Optional.empty());
+    Agent first = connect(null);
+    first.out.onNext(hello(1, "agent-1", manager("node-1", "alpha")));
+    await().atMost(DEADLINE).until(() -> first.reportSwarm.equals(List.of(true)));
+    Agent second = connect(null);
+    second.out.onNext(hello(1, "agent-2", manager("node-2", "beta")));
+    await().atMost(DEADLINE).until(() -> second.lastAck() == 1);
+
+    first.out.cancel("agent shutting down", null);
+
+    await().atMost(DEADLINE).until(() -> second.reportSwarm.equals(List.of(true)));
   }
 
   @Test

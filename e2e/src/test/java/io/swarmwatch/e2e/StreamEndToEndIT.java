@@ -56,7 +56,13 @@ class StreamEndToEndIT {
         JarProcess.start(
             "agent",
             "swarmwatch.agent.jar",
-            Map.of("DOCKER_HOST", dockerHost, "SWARMWATCH_COLLECTOR", "127.0.0.1:" + grpc));
+            Map.of(
+                "DOCKER_HOST", dockerHost,
+                "SWARMWATCH_COLLECTOR", "127.0.0.1:" + grpc,
+                // Faster than the defaults so the test sees several samples quickly.
+                "SWARMWATCH_USAGE_INTERVAL", "1s",
+                "SWARMWATCH_HOST_INTERVAL", "1s",
+                "SWARMWATCH_STATS_INTERVAL", "1s"));
     await("agent connected (" + agent + ")")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
@@ -185,6 +191,89 @@ class StreamEndToEndIT {
               assertThat(slot.get("taskId").asText()).isNotEqualTo(victim.get("taskId").asText());
               assertThat(slot.get("state").asText()).isEqualTo("running");
               assertThat(containerIds(service)).contains(slot.get("containerId").asText());
+            });
+  }
+
+  /**
+   * What the agent measures reaches the API: the replica's CPU and memory against the limits set on
+   * its service, the host's metrics, the agent's own metrics, and a failing health check's own
+   * output.
+   */
+  @Test
+  void usageHostAgentMetricsAndTheProbeOutputReachTheApi() {
+    String service = TestEngine.uniqueName("e2e-usage");
+    services.add(service);
+    docker(
+        "service",
+        "create",
+        "--detach",
+        "--quiet",
+        "--name",
+        service,
+        "--no-resolve-image",
+        "--stop-grace-period",
+        "1s",
+        "--limit-memory",
+        "48M",
+        "--limit-cpu",
+        "0.5",
+        "swarmwatch-test/healthy:1");
+    await("the replica's usage, from its cgroup, against its limits")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              JsonNode replicas = api.ok("/api/v1/replicas?service=" + service);
+              assertThat(replicas.size()).isEqualTo(1);
+              JsonNode r = replicas.get(0);
+              assertThat(r.at("/limits/memoryBytes").asLong()).isEqualTo(48L << 20);
+              assertThat(r.at("/limits/nanoCpus").asLong()).isEqualTo(500_000_000L);
+              JsonNode u = r.path("usage");
+              assertThat(u.isObject()).as("usage of " + r).isTrue();
+              assertThat(u.path("source").asText()).startsWith("cgroup-");
+              assertThat(u.path("memoryBytes").asLong()).isPositive().isLessThan(48L << 20);
+              assertThat(u.path("memoryLimitBytes").asLong()).isEqualTo(48L << 20);
+              // From the second sample on: a rate over the interval.
+              assertThat(u.path("cpuPercent").isNumber()).as("cpuPercent in " + u).isTrue();
+              assertThat(u.path("cpuPercentOfLimit").isNumber()).isTrue();
+              assertThat(u.path("pids").asLong()).isPositive();
+            });
+
+    await("host metrics and the agent's own metrics on the node")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode node = api.ok("/api/v1/nodes").get(0);
+              JsonNode host = node.path("host");
+              assertThat(host.isObject()).as("host of " + node).isTrue();
+              assertThat(host.path("cpus").asInt())
+                  .isEqualTo(Runtime.getRuntime().availableProcessors());
+              assertThat(host.path("memoryTotalBytes").asLong()).isPositive();
+              assertThat(host.path("filesystems").size()).isPositive();
+              assertThat(host.path("cpuPercent").isNumber()).isTrue();
+              JsonNode metrics = node.at("/agent/metrics");
+              assertThat(metrics.path("swarmwatch.agent.engine.events").asDouble()).isPositive();
+              assertThat(metrics.path("swarmwatch.agent.usage.samples").asDouble()).isPositive();
+              assertThat(metrics.path("process.memory.rss").asDouble()).isPositive();
+            });
+
+    String c = containerIds(service).iterator().next();
+    await("healthy first")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                api.ok("/api/v1/containers/" + c).at("/health/status").asText().equals("healthy"));
+    docker("exec", c, "sh", "-c", "echo 'db unreachable at 10.0.0.9' > /tmp/unhealthy");
+    await("unhealthy, with the probe's own output")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode h = api.ok("/api/v1/containers/" + c).path("health");
+              assertThat(h.path("status").asText()).isEqualTo("unhealthy");
+              assertThat(h.path("failingStreak").asInt()).isPositive();
+              JsonNode last = h.path("log").get(h.path("log").size() - 1);
+              assertThat(last.path("output").asText()).contains("db unreachable at 10.0.0.9");
+              assertThat(last.path("exitCode").asInt()).isNotZero();
             });
   }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 /** EngineWatcher and NodeReader against the real test Engine. */
 class EngineWatcherIT {
   private final List<String> containers = new ArrayList<>();
+  private final List<String> services = new ArrayList<>();
   private final RecordingSink sink = new RecordingSink();
   private DockerClient client;
   private EngineWatcher watcher;
@@ -48,6 +49,9 @@ class EngineWatcherIT {
   @AfterEach
   void cleanUp() throws Exception {
     watcher.close();
+    for (String s : services) {
+      dockerQuietly("service", "rm", s);
+    }
     for (String c : containers) {
       dockerQuietly("rm", "-f", c);
     }
@@ -78,6 +82,67 @@ class EngineWatcherIT {
     // Not compared with StartedAt: for a process that exits at once the Engine can record
     // FinishedAt a little before StartedAt (seen here: by 0.6 ms).
     assertThat(x.getFinishedUnixNanos()).isPositive();
+  }
+
+  /**
+   * A swarm task whose service limits it to 16 MiB and a quarter core allocates 256 MiB: the agent
+   * sees the limits exactly as set on the service, the kernel's kill ({@code oom} event, {@code
+   * die} with exit code 137) and the inspect after it says OOM-killed.
+   */
+  @Test
+  void aServiceTaskPastItsMemoryLimitIsReportedOomKilledWithItsLimits() {
+    watcher.start();
+    String probe = run("swarmwatch-test/plain:1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.hasEvent(probe, "start"));
+
+    String service = TestEngine.uniqueName("swarmwatch-oom");
+    services.add(service);
+    docker(
+        "service",
+        "create",
+        "--detach",
+        "--no-resolve-image",
+        "--stop-grace-period",
+        "1s",
+        "--restart-condition",
+        "none",
+        "--limit-memory",
+        "16M",
+        "--limit-cpu",
+        "0.25",
+        "--name",
+        service,
+        "swarmwatch-test/memhog:1");
+
+    await("the task container's oom and die events")
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              String c = taskContainer(service);
+              assertThat(c).isNotEmpty();
+              assertThat(sink.actions(c)).contains("oom", "die");
+              assertThat(sink.event(c, "die").getAttributesMap()).containsEntry("exitCode", "137");
+            });
+    String c = taskContainer(service);
+    await("an inspect after the kill says OOM-killed")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Container last = sink.lastState(c);
+              assertThat(last).isNotNull();
+              assertThat(last.getState()).isEqualTo("exited");
+              assertThat(last.getOomKilled()).isTrue();
+              assertThat(last.getExitCode()).isEqualTo(137);
+            });
+    Container last = sink.lastState(c);
+    assertThat(last.getLimits().getMemoryBytes()).isEqualTo(16L << 20);
+    assertThat(last.getLimits().getNanoCpus()).isEqualTo(250_000_000L);
+    assertThat(last.getLabelsMap()).containsEntry("com.docker.swarm.service.name", service);
+  }
+
+  private static String taskContainer(String service) {
+    return docker(
+        "ps", "-aq", "--no-trunc", "--filter", "label=com.docker.swarm.service.name=" + service);
   }
 
   @Test

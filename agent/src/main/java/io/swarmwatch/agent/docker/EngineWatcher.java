@@ -75,8 +75,20 @@ public final class EngineWatcher implements AutoCloseable {
   private final AtomicLong inspects = new AtomicLong();
   private final AtomicLong inspectErrors = new AtomicLong();
 
-  // Written on the stream callback thread; read by the events thread only after the stream
-  // ended (awaitCompletion is the happens-before edge).
+  /**
+   * Guards the resume position. Callbacks of a stream that was given up (it failed, or the list
+   * after subscribing failed) can still be running on docker-java's thread while the next stream
+   * starts: {@link #handle} ignores any stream but the current one, under this lock.
+   */
+  private final Object positionLock = new Object();
+
+  /**
+   * A stream that lived this long was a real connection: the next failure starts the backoff again
+   * from its minimum. One that fails sooner (the Engine accepts and drops at once) keeps backing
+   * off, so a flapping Engine isn't hammered at the minimum interval.
+   */
+  static final Duration STABLE_STREAM = Duration.ofSeconds(30);
+
   private long lastEventNanos;
   private final Set<String> keysAtLastNanos = new HashSet<>();
 
@@ -94,7 +106,9 @@ public final class EngineWatcher implements AutoCloseable {
   }
 
   public void start() {
-    lastEventNanos = Times.toUnixNanos(clock.instant());
+    synchronized (positionLock) {
+      lastEventNanos = Times.toUnixNanos(clock.instant());
+    }
     eventsThread.start();
     inspectThread.start();
   }
@@ -124,20 +138,28 @@ public final class EngineWatcher implements AutoCloseable {
           new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Event e) {
-              handle(e);
+              handle(this, e);
             }
           };
-      stream = cb;
+      long since;
+      synchronized (positionLock) {
+        stream = cb;
+        since = lastEventNanos;
+      }
+      boolean subscribed = false;
+      long subscribedAt = 0;
       try {
         docker
             .eventsCmd()
             .withEventTypeFilter(EventType.CONTAINER, EventType.NODE, EventType.SERVICE)
-            .withSince(sinceParam(lastEventNanos))
+            .withSince(sinceParam(since))
             .exec(cb);
         subscriptions.incrementAndGet();
         // Subscribed first, listed second: nothing can fall between the two.
         Snapshot s = snapshot();
         sink.snapshot(s);
+        subscribed = true;
+        subscribedAt = System.nanoTime();
         if (reconcile) {
           log.info(
               "Docker Engine at {} is back: resumed events, re-listed {} containers",
@@ -150,7 +172,6 @@ public final class EngineWatcher implements AutoCloseable {
               s.getContainersCount());
         }
         reconcile = true;
-        backoff.reset();
         cb.awaitCompletion();
         if (closed.getCount() > 0) {
           log.warn("Docker Engine at {} closed the event stream", engineAddress);
@@ -164,12 +185,22 @@ public final class EngineWatcher implements AutoCloseable {
         }
         reconcile = true;
         engineErrors.incrementAndGet();
-        log.warn("Docker Engine unreachable at {}: {}", engineAddress, describe(e));
+        if (subscribed) {
+          log.warn("lost the Docker Engine's event stream at {}: {}", engineAddress, describe(e));
+        } else {
+          log.warn("Docker Engine unreachable at {}: {}", engineAddress, describe(e));
+        }
       } finally {
+        synchronized (positionLock) {
+          stream = null; // from here on, late callbacks of cb are ignored
+        }
         closeQuietly(cb);
       }
       if (closed.getCount() == 0) {
         return;
+      }
+      if (subscribed && System.nanoTime() - subscribedAt >= STABLE_STREAM.toNanos()) {
+        backoff.reset();
       }
       Duration wait = backoff.next();
       log.info("reconnecting to the Docker Engine in {}", Durations.format(wait));
@@ -179,19 +210,24 @@ public final class EngineWatcher implements AutoCloseable {
     }
   }
 
-  private void handle(Event e) {
+  private void handle(ResultCallback.Adapter<Event> from, Event e) {
     long nanos = EventMapper.timeNanos(e);
     String action = EventMapper.action(e);
     String id = e.getActor() != null ? e.getActor().getId() : e.getId();
     String key = e.getType() + "/" + action + "/" + id;
-    // After a reconnect the Engine replays from `since` inclusive: skip what was already sent.
-    if (nanos < lastEventNanos || (nanos == lastEventNanos && !keysAtLastNanos.add(key))) {
-      return;
-    }
-    if (nanos > lastEventNanos) {
-      lastEventNanos = nanos;
-      keysAtLastNanos.clear();
-      keysAtLastNanos.add(key);
+    synchronized (positionLock) {
+      if (from != stream) {
+        return; // a stream given up: the current one replays from the resume position
+      }
+      // After a reconnect the Engine replays from `since` inclusive: skip what was already sent.
+      if (nanos < lastEventNanos || (nanos == lastEventNanos && !keysAtLastNanos.add(key))) {
+        return;
+      }
+      if (nanos > lastEventNanos) {
+        lastEventNanos = nanos;
+        keysAtLastNanos.clear();
+        keysAtLastNanos.add(key);
+      }
     }
     int colon = action.indexOf(':');
     String base = colon < 0 ? action : action.substring(0, colon);
@@ -320,7 +356,10 @@ public final class EngineWatcher implements AutoCloseable {
       return;
     }
     closed.countDown();
-    ResultCallback.Adapter<Event> s = stream;
+    ResultCallback.Adapter<Event> s;
+    synchronized (positionLock) {
+      s = stream;
+    }
     if (s != null) {
       closeQuietly(s);
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, integration tests against a real Docker Engine in swarm mode,
-# and end-to-end tests of the packaged jars. Installs what is missing (JDK 17, Maven, Docker,
-# busybox-static) and starts the test Engine (scripts/test-engine.sh) first.
+# and end-to-end tests of the packaged jars. Installs what is missing (JDK 17, Maven, promtool,
+# Docker, busybox-static) and starts the test Engine (scripts/test-engine.sh) first.
 #
 #   scripts/test.sh                 # everything (mvn verify)
 #   scripts/test.sh -pl collector   # extra arguments go to Maven
@@ -15,6 +15,8 @@ ensure_build_tools() {
   command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' \
     || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  # promtool checks /metrics in the end-to-end tests.
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" = 0 ] || { say "ERROR: missing ${missing[*]} and not root to install them"; exit 1; }
   say "installing ${missing[*]} with apt-get"

@@ -7,6 +7,7 @@ import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.IngestService;
 import io.swarmwatch.collector.ingest.Ingester;
+import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
@@ -25,6 +26,7 @@ public final class CollectorMain implements AutoCloseable {
 
   private final CollectorConfig config;
   private final ClusterModel model;
+  private final Ingester ingester;
   private final HttpApiServer http;
   private Server grpc;
   private boolean closed;
@@ -32,7 +34,8 @@ public final class CollectorMain implements AutoCloseable {
   CollectorMain(CollectorConfig config, Clock clock) {
     this.config = config;
     this.model = new ClusterModel(clock, config.eventsInMemory());
-    this.http = new HttpApiServer(model, clock);
+    this.ingester = new Ingester(model);
+    this.http = new HttpApiServer(model, clock, new ClusterMetrics(model, ingester.counters()));
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */
@@ -41,8 +44,7 @@ public final class CollectorMain implements AutoCloseable {
         NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()))
             .addService(
                 ServerInterceptors.intercept(
-                    new IngestService(new Ingester(model)),
-                    new AgentAuthInterceptor(config.agentToken())))
+                    new IngestService(ingester), new AgentAuthInterceptor(config.agentToken())))
             .maxInboundMessageSize(config.maxMessageBytes())
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)

@@ -23,14 +23,22 @@ final class Api {
   record Response(int status, JsonNode body) {}
 
   Response get(String pathAndQuery) {
+    HttpResponse<String> r = raw(pathAndQuery);
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), JSON.readTree(r.body()));
+    } catch (IOException e) {
+      throw new AssertionError("GET " + pathAndQuery + ": not JSON: " + r.body(), e);
+    }
+  }
+
+  /** GET as text, whatever the status. */
+  HttpResponse<String> raw(String pathAndQuery) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+              .timeout(Duration.ofSeconds(5))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new AssertionError("GET " + pathAndQuery + " failed: " + e, e);
     } catch (InterruptedException e) {

@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swarmwatch.testing.TestEngine;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -275,6 +280,74 @@ class StreamEndToEndIT {
               assertThat(last.path("output").asText()).contains("db unreachable at 10.0.0.9");
               assertThat(last.path("exitCode").asInt()).isNotZero();
             });
+  }
+
+  /**
+   * {@code /metrics} passes Prometheus's own checker ({@code promtool check metrics}, from Debian's
+   * {@code prometheus} package, which scripts/test.sh installs) and carries a running replica with
+   * its swarm labels and limit, the service's replica counts and the node's agent state.
+   */
+  @Test
+  void metricsPassPromtoolAndDescribeTheCluster() throws Exception {
+    String service = TestEngine.uniqueName("e2e-metrics");
+    services.add(service);
+    docker(
+        "service",
+        "create",
+        "--detach",
+        "--quiet",
+        "--name",
+        service,
+        "--replicas",
+        "2",
+        "--no-resolve-image",
+        "--stop-grace-period",
+        "1s",
+        "--limit-memory",
+        "32M",
+        "swarmwatch-test/healthy:1");
+    String hostname = docker("info", "--format", "{{.Name}}");
+    await("the service's replicas in /metrics")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              String m = api.raw("/metrics").body();
+              assertThat(m)
+                  .containsPattern(
+                      "swarmwatch_service_replicas_desired\\{service=\""
+                          + service
+                          + "\",stack=\"\"} 2\\.0")
+                  .containsPattern(
+                      "swarmwatch_service_replicas_healthy\\{service=\""
+                          + service
+                          + "\",stack=\"\"} 2\\.0")
+                  .containsPattern(
+                      "swarmwatch_replica_memory_limit_bytes\\{node=\""
+                          + hostname
+                          + "\",service=\""
+                          + service
+                          + "\",slot=\"1\",stack=\"\",task=\"\\w+\"} 3\\.3554432E7")
+                  .containsPattern(
+                      "swarmwatch_node_agent_connected\\{node=\"" + hostname + "\",.*} 1\\.0")
+                  .containsPattern("swarmwatch_ingest_messages_total\\{kind=\"event\"} [1-9]");
+            });
+    HttpResponse<String> r = api.raw("/metrics");
+    assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+    Path file = Files.createTempFile("swarmwatch-metrics", ".txt");
+    try {
+      Files.writeString(file, r.body());
+      Process p =
+          new ProcessBuilder("promtool", "check", "metrics")
+              .redirectInput(file.toFile())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+      assertThat(p.exitValue()).as("promtool check metrics said:%n%s", out).isZero();
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   @Test

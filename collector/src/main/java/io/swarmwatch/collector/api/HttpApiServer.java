@@ -32,8 +32,10 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,15 +44,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP/1.1 on Netty's own codec: the API under {@code /api/v1}, {@code /healthz}, {@code /readyz}.
- * Handlers run on a separate executor group so a slow query never stalls the I/O loop. Every error
- * leaves as JSON {@code {"error": "…"}} with a 4xx/5xx status; stack traces go to the log only.
+ * HTTP/1.1 on Netty's own codec: the API under {@code /api/v1}, {@code /healthz}, {@code /readyz},
+ * and {@code /metrics} in Prometheus text format. Handlers run on a separate executor group so a
+ * slow query never stalls the I/O loop. Every error leaves as JSON {@code {"error": "…"}} with a
+ * 4xx/5xx status; stack traces go to the log only.
  */
 public final class HttpApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApiServer.class);
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
   private final ApiRoutes routes;
+  private final ClusterMetrics metrics;
   private final ObjectMapper json =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -60,7 +64,15 @@ public final class HttpApiServer implements AutoCloseable {
   private boolean closed;
 
   public HttpApiServer(ClusterModel model, Clock clock) {
+    this(model, clock, null);
+  }
+
+  /**
+   * @param metrics serves {@code GET /metrics}; null for none (404)
+   */
+  public HttpApiServer(ClusterModel model, Clock clock, ClusterMetrics metrics) {
     this.routes = new ApiRoutes(model, clock);
+    this.metrics = metrics;
   }
 
   /** Binds and starts serving; returns the bound port (useful with port 0). */
@@ -142,6 +154,9 @@ public final class HttpApiServer implements AutoCloseable {
 
     private FullHttpResponse serve(HttpMethod method, String uri) {
       QueryStringDecoder qs = new QueryStringDecoder(uri);
+      if (metrics != null && qs.path().equals("/metrics")) {
+        return text(metrics.scrape(), ClusterMetrics.contentType());
+      }
       try {
         Object body = routes.handle(qs.path(), qs.parameters());
         return respond(HttpResponseStatus.OK, body);
@@ -179,6 +194,18 @@ public final class HttpApiServer implements AutoCloseable {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
     res.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return res;
+  }
+
+  private static FullHttpResponse text(String body, String contentType) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(bytes));
+    res.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     return res;

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 public final class Ingester {
   private final ClusterModel model;
   private final SwarmReporterElection election;
+  private final IngestCounters counters = new IngestCounters();
 
   public Ingester(ClusterModel model) {
     this(model, new SwarmReporterElection());
@@ -22,6 +23,10 @@ public final class Ingester {
   public Ingester(ClusterModel model, SwarmReporterElection election) {
     this.model = model;
     this.election = election;
+  }
+
+  public IngestCounters counters() {
+    return counters;
   }
 
   public Session open(String peer) {
@@ -56,6 +61,15 @@ public final class Ingester {
      * @throws IngestException when the message breaks the protocol (the stream must end)
      */
     public long apply(AgentMessage m) throws IngestException {
+      try {
+        return applyOrThrow(m);
+      } catch (IngestException e) {
+        counters.countRejected();
+        throw e;
+      }
+    }
+
+    private long applyOrThrow(AgentMessage m) throws IngestException {
       if (m.getSeq() <= 0) {
         throw new IngestException("message without a sequence number (seq must be >= 1)");
       }
@@ -74,12 +88,15 @@ public final class Ingester {
         hello = h;
         lastSeq = m.getSeq();
         session = model.agentConnected(h.getNode(), h.getAgentVersion());
+        counters.countStream();
+        counters.countApplied(m.getBodyCase());
         if (h.getNode().getRole().equals("manager")) {
           election.offer(this, describe(), sender);
         }
         return lastSeq;
       }
       if (m.getSeq() <= lastSeq) {
+        counters.countRedelivered();
         return lastSeq;
       }
       String node = hello.getNode().getId();
@@ -104,6 +121,7 @@ public final class Ingester {
                 "message " + m.getSeq() + " has no body (an agent newer than this collector?)");
       }
       model.agentSeen(node);
+      counters.countApplied(m.getBodyCase());
       lastSeq = m.getSeq();
       return lastSeq;
     }

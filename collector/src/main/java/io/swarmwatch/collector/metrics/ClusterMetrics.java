@@ -1,0 +1,326 @@
+package io.swarmwatch.collector.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmwatch.collector.ingest.IngestCounters;
+import io.swarmwatch.collector.model.ClusterModel;
+import io.swarmwatch.collector.model.NodeView;
+import io.swarmwatch.collector.model.ReplicaQuery;
+import io.swarmwatch.collector.model.ReplicaView;
+import io.swarmwatch.collector.model.ServiceView;
+import io.swarmwatch.collector.model.UsageView;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * {@code GET /metrics}: the cluster model as Prometheus metrics, through Micrometer's Prometheus
+ * registry, plus the collector's own JVM and ingest metrics.
+ *
+ * <p>Cluster gauges are {@link MultiGauge}s refreshed from the model at every scrape: a replica,
+ * service or node that is gone from the model is gone from the next scrape, so cardinality is
+ * bounded by what the cluster runs now (no series for dead containers forever). Replica series
+ * carry {@code service, stack, slot, node, task} (slot empty for global services; node is the
+ * hostname), never a container id.
+ */
+public final class ClusterMetrics {
+  private final ClusterModel model;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final List<Family<ReplicaView>> replicaFamilies = new ArrayList<>();
+  private final List<Family<ServiceView>> serviceFamilies = new ArrayList<>();
+  private final List<Family<NodeView>> nodeFamilies = new ArrayList<>();
+
+  public ClusterMetrics(ClusterModel model, IngestCounters ingest) {
+    this.model = model;
+    // Names promtool's linter rejects: system_cpu_count ("_count" on a gauge) and
+    // process_cpu_time_ns_total (abbreviated unit). The CPU time is re-exposed the Prometheus way.
+    registry
+        .config()
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")))
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
+          .baseUnit("seconds")
+          .description("CPU time used by the collector process")
+          .register(registry);
+    }
+    for (String kind : IngestCounters.kinds()) {
+      FunctionCounter.builder("swarmwatch.ingest.messages", ingest, i -> i.applied(kind))
+          .description("agent messages applied to the model, by kind")
+          .tag("kind", kind.toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+    }
+    FunctionCounter.builder("swarmwatch.ingest.redelivered", ingest, IngestCounters::redelivered)
+        .description(
+            "agent messages received again after a reconnect: acknowledged, not re-applied")
+        .register(registry);
+    FunctionCounter.builder("swarmwatch.ingest.streams", ingest, IngestCounters::streams)
+        .description("agent streams opened (a Hello accepted)")
+        .register(registry);
+    FunctionCounter.builder("swarmwatch.ingest.rejected", ingest, IngestCounters::rejected)
+        .description("agent messages that broke the protocol; their stream was ended")
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+
+    replica(
+        "swarmwatch.replica.running",
+        "1 if the replica's container is running",
+        null,
+        r -> "running".equals(r.state()) ? 1 : 0);
+    replica(
+        "swarmwatch.replica.healthy",
+        "1 if healthy (or running without a health check), 0 if not; absent while starting",
+        null,
+        ClusterMetrics::healthy);
+    replica(
+        "swarmwatch.replica.restarts",
+        "restarts of the replica's container (Engine RestartCount)",
+        null,
+        r -> r.restartCount());
+    replica(
+        "swarmwatch.replica.oom.killed",
+        "1 if the replica's last container was killed by the kernel for memory",
+        null,
+        r -> r.oomKilled() ? 1 : 0);
+    replica(
+        "swarmwatch.replica.cpu.usage",
+        "CPU used over the last sampling interval, in cores (1 = one full core)",
+        "cores",
+        r ->
+            usage(r)
+                .map(u -> u.cpuPercent() == null ? Double.NaN : u.cpuPercent() / 100)
+                .orElse(Double.NaN));
+    replica(
+        "swarmwatch.replica.cpu.limit",
+        "CPU limit in cores (NanoCpus, else quota/period); absent when unlimited",
+        "cores",
+        ClusterMetrics::cpuLimitCores);
+    replica(
+        "swarmwatch.replica.cpu.throttled.periods",
+        "CFS periods in which the container was throttled (cumulative)",
+        null,
+        r -> usage(r).map(u -> orNaN(u.cpuThrottledPeriods())).orElse(Double.NaN));
+    replica(
+        "swarmwatch.replica.memory.working.set",
+        "memory working set (usage minus inactive file cache, as docker stats shows it)",
+        "bytes",
+        r -> usage(r).map(u -> orNaN(u.memoryBytes())).orElse(Double.NaN));
+    replica(
+        "swarmwatch.replica.memory.limit",
+        "memory limit the kernel enforces; absent when unlimited",
+        "bytes",
+        r -> usage(r).map(u -> orNaN(u.memoryLimitBytes())).orElse(limitFromSpec(r)));
+    replica(
+        "swarmwatch.replica.oom.kills",
+        "OOM kills inside the container's cgroup (cumulative, cgroup sources only)",
+        null,
+        r -> usage(r).map(u -> orNaN(u.oomKills())).orElse(Double.NaN));
+
+    service(
+        "swarmwatch.service.replicas.desired",
+        "replicas the service asks for",
+        s -> s.desired() == null ? Double.NaN : s.desired());
+    service("swarmwatch.service.replicas.running", "replicas running", s -> s.running());
+    service(
+        "swarmwatch.service.replicas.healthy", "replicas running and healthy", s -> s.healthy());
+    service(
+        "swarmwatch.service.status",
+        "0 ok, 1 degraded, 2 down, -1 unknown",
+        s ->
+            switch (s.status()) {
+              case "ok" -> 0;
+              case "degraded" -> 1;
+              case "down" -> 2;
+              default -> -1;
+            });
+
+    node(
+        "swarmwatch.node.agent.connected",
+        "1 if the node's agent is connected",
+        n -> n.agent() != null && n.agent().connected() ? 1 : 0);
+    node(
+        "swarmwatch.node.ready",
+        "1 if the swarm reports the node ready, 0 if not",
+        n ->
+            switch (n.status()) {
+              case "ready" -> 1;
+              case "unknown" -> Double.NaN;
+              default -> 0;
+            });
+    node(
+        "swarmwatch.node.cpu.usage",
+        "host CPU busy over the last sample, 1 = all cores",
+        n ->
+            n.host() == null || n.host().cpuPercent() == null
+                ? Double.NaN
+                : n.host().cpuPercent() / 100);
+    node(
+        "swarmwatch.node.memory.available.bytes",
+        "host memory available",
+        n -> n.host() == null ? Double.NaN : n.host().memoryAvailableBytes());
+    node(
+        "swarmwatch.node.memory.total.bytes",
+        "host memory",
+        n -> n.host() == null ? Double.NaN : n.host().memoryTotalBytes());
+    node(
+        "swarmwatch.node.load1",
+        "host load average over 1 minute",
+        n -> n.host() == null ? Double.NaN : n.host().load1());
+  }
+
+  /** The Prometheus text exposition of the model as of now. */
+  public String scrape() {
+    refresh();
+    return registry.scrape();
+  }
+
+  /** The content type {@link #scrape} is in. */
+  public static String contentType() {
+    return "text/plain; version=0.0.4; charset=utf-8";
+  }
+
+  /** For the collector's own meters (ingest counters and the like). */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  private synchronized void refresh() {
+    List<ReplicaView> replicas =
+        model.replicas(new ReplicaQuery(Optional.empty(), Optional.empty()));
+    for (Family<ReplicaView> f : replicaFamilies) {
+      f.update(replicas, ClusterMetrics::replicaTags);
+    }
+    List<ServiceView> services = model.services();
+    for (Family<ServiceView> f : serviceFamilies) {
+      f.update(services, s -> Tags.of("service", s.name(), "stack", nz(s.stack())));
+    }
+    List<NodeView> nodes = model.nodes();
+    for (Family<NodeView> f : nodeFamilies) {
+      f.update(nodes, n -> Tags.of("node", n.hostname(), "node_id", n.id(), "role", n.role()));
+    }
+  }
+
+  private static Tags replicaTags(ReplicaView r) {
+    return Tags.of(
+        "service", nz(r.service()),
+        "stack", nz(r.stack()),
+        "slot", r.slot() == null ? "" : Integer.toString(r.slot()),
+        "node", nz(r.nodeHostname() != null ? r.nodeHostname() : r.node()),
+        "task", nz(r.taskId()));
+  }
+
+  private void replica(String name, String help, String unit, ToDoubleFunction<ReplicaView> f) {
+    replicaFamilies.add(new Family<>(multi(name, help, unit), f));
+  }
+
+  private void service(String name, String help, ToDoubleFunction<ServiceView> f) {
+    serviceFamilies.add(new Family<>(multi(name, help, null), f));
+  }
+
+  private void node(String name, String help, ToDoubleFunction<NodeView> f) {
+    nodeFamilies.add(new Family<>(multi(name, help, null), f));
+  }
+
+  private MultiGauge multi(String name, String help, String unit) {
+    MultiGauge.Builder b = MultiGauge.builder(name).description(help);
+    if (unit != null) {
+      b.baseUnit(unit);
+    }
+    return b.register(registry);
+  }
+
+  /**
+   * One metric over one kind of view: at each refresh, one row per view with its value as of that
+   * refresh (NaN rows are left out: the series is absent, not 0).
+   */
+  private static final class Family<V> {
+    private final MultiGauge gauge;
+    private final ToDoubleFunction<V> value;
+
+    Family(MultiGauge gauge, ToDoubleFunction<V> value) {
+      this.gauge = gauge;
+      this.value = value;
+    }
+
+    void update(List<V> views, java.util.function.Function<V, Tags> tags) {
+      Map<Tags, Double> rows = new HashMap<>();
+      for (V v : views) {
+        double d = value.applyAsDouble(v);
+        if (!Double.isNaN(d)) {
+          rows.merge(tags.apply(v), d, (a, b) -> b);
+        }
+      }
+      List<MultiGauge.Row<?>> out = new ArrayList<>(rows.size());
+      rows.forEach((t, d) -> out.add(MultiGauge.Row.of(t, d)));
+      gauge.register(out, true);
+    }
+  }
+
+  private static Optional<UsageView> usage(ReplicaView r) {
+    return Optional.ofNullable(r.usage());
+  }
+
+  private static double healthy(ReplicaView r) {
+    if (!"running".equals(r.state())) {
+      return 0;
+    }
+    String h = r.health();
+    if (h == null || h.isEmpty() || h.equals("none")) {
+      return 1;
+    }
+    return switch (h) {
+      case "healthy" -> 1;
+      case "unhealthy" -> 0;
+      default -> Double.NaN;
+    };
+  }
+
+  private static double cpuLimitCores(ReplicaView r) {
+    var l = r.limits();
+    if (l == null) {
+      return Double.NaN;
+    }
+    if (l.nanoCpus() != null && l.nanoCpus() > 0) {
+      return l.nanoCpus() / 1e9;
+    }
+    if (l.cpuQuota() != null && l.cpuQuota() > 0) {
+      long period = l.cpuPeriod() != null && l.cpuPeriod() > 0 ? l.cpuPeriod() : 100_000;
+      return (double) l.cpuQuota() / period;
+    }
+    return Double.NaN;
+  }
+
+  private static double limitFromSpec(ReplicaView r) {
+    var l = r.limits();
+    return l == null || l.memoryBytes() == null || l.memoryBytes() <= 0
+        ? Double.NaN
+        : l.memoryBytes();
+  }
+
+  private static double orNaN(Number n) {
+    return n == null || n.doubleValue() < 0 ? Double.NaN : n.doubleValue();
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+}

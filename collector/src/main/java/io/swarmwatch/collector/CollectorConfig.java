@@ -1,5 +1,6 @@
 package io.swarmwatch.collector;
 
+import io.swarmwatch.collector.api.ApiConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.Optional;
  *   <li>{@code SWARMWATCH_AGENT_TOKEN} / {@code _FILE}: none, so only loopback agents are accepted
  *   <li>{@code SWARMWATCH_EVENTS_IN_MEMORY} = 100000 (recent events kept for the API)
  *   <li>{@code SWARMWATCH_MAX_MESSAGE_BYTES} = 16MiB (largest agent message accepted)
+ *   <li>API tokens: see {@link ApiConfig}
  * </ul>
  */
 public record CollectorConfig(
@@ -22,7 +24,8 @@ public record CollectorConfig(
     int grpcPort,
     Optional<String> agentToken,
     int eventsInMemory,
-    int maxMessageBytes) {
+    int maxMessageBytes,
+    ApiConfig api) {
 
   public static CollectorConfig from(Env env) {
     int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
@@ -39,7 +42,8 @@ public record CollectorConfig(
         env.port("SWARMWATCH_GRPC_PORT", 7070),
         env.secret("SWARMWATCH_AGENT_TOKEN"),
         events,
-        (int) maxMessage);
+        (int) maxMessage,
+        ApiConfig.from(env));
   }
 
   @Override
@@ -53,6 +57,8 @@ public record CollectorConfig(
         + grpcPort
         + ", agentToken="
         + (agentToken.isPresent() ? "set" : "none (loopback agents only)")
+        + ", "
+        + api
         + "]";
   }
 }

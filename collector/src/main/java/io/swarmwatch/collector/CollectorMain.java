@@ -35,7 +35,9 @@ public final class CollectorMain implements AutoCloseable {
     this.config = config;
     this.model = new ClusterModel(clock, config.eventsInMemory());
     this.ingester = new Ingester(model);
-    this.http = new HttpApiServer(model, clock, new ClusterMetrics(model, ingester.counters()));
+    this.http =
+        new HttpApiServer(
+            model, clock, new ClusterMetrics(model, ingester.counters()), config.api());
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */

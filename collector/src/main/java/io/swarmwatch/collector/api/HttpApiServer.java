@@ -55,6 +55,7 @@ public final class HttpApiServer implements AutoCloseable {
 
   private final ApiRoutes routes;
   private final ClusterMetrics metrics;
+  private final ApiAuth auth;
   private final ObjectMapper json =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -64,15 +65,17 @@ public final class HttpApiServer implements AutoCloseable {
   private boolean closed;
 
   public HttpApiServer(ClusterModel model, Clock clock) {
-    this(model, clock, null);
+    this(model, clock, null, ApiConfig.open());
   }
 
   /**
    * @param metrics serves {@code GET /metrics}; null for none (404)
+   * @param access who may call what
    */
-  public HttpApiServer(ClusterModel model, Clock clock, ClusterMetrics metrics) {
+  public HttpApiServer(ClusterModel model, Clock clock, ClusterMetrics metrics, ApiConfig access) {
     this.routes = new ApiRoutes(model, clock);
     this.metrics = metrics;
+    this.auth = access.auth();
   }
 
   /** Binds and starts serving; returns the bound port (useful with port 0). */
@@ -118,10 +121,11 @@ public final class HttpApiServer implements AutoCloseable {
       boolean decoded = req.decoderResult().isSuccess();
       HttpMethod method = req.method();
       String uri = req.uri();
+      String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
       // After a decoding failure the codec discards the rest of the connection: close it.
       boolean keepAlive = decoded && HttpUtil.isKeepAlive(req);
       try {
-        executor.execute(() -> reply(ctx, decoded, method, uri, keepAlive));
+        executor.execute(() -> reply(ctx, decoded, method, uri, authorization, keepAlive));
       } catch (RejectedExecutionException stopping) {
         ctx.close();
       }
@@ -132,10 +136,20 @@ public final class HttpApiServer implements AutoCloseable {
         boolean decoded,
         HttpMethod method,
         String uri,
+        String authorization,
         boolean keepAlive) {
       FullHttpResponse res;
+      ApiAuth.Decision access =
+          decoded
+              ? auth.check(method, new QueryStringDecoder(uri).path(), authorization)
+              : ApiAuth.Decision.ALLOW;
       if (!decoded) {
         res = error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+      } else if (access != ApiAuth.Decision.ALLOW) {
+        res = error(ApiAuth.status(access), ApiAuth.message(access));
+        if (access == ApiAuth.Decision.UNAUTHENTICATED) {
+          res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"swarmwatch\"");
+        }
       } else if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
         res = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + method + " not allowed");
         res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");

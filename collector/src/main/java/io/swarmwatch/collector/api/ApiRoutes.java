@@ -1,5 +1,7 @@
 package io.swarmwatch.collector.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.collector.model.EventQuery;
@@ -31,6 +33,41 @@ final class ApiRoutes {
     routes.put("/api/v1/replicas", p -> replicas(p));
     routes.put("/api/v1/events", p -> events(p));
     routes.put("/api/v1/services", p -> services(p));
+    routes.put("/api/v1/openapi.json", p -> openApi(p));
+  }
+
+  /** Routes with a path parameter, in OpenAPI's notation (see {@link #withId}). */
+  static final List<String> TEMPLATES =
+      List.of("/api/v1/containers/{id}", "/api/v1/nodes/{id}", "/api/v1/services/{id}");
+
+  /** Every route this class serves, in OpenAPI's notation: the document must list them all. */
+  List<String> paths() {
+    List<String> all = new java.util.ArrayList<>(routes.keySet());
+    all.addAll(TEMPLATES);
+    return all;
+  }
+
+  private static final JsonNode OPENAPI = loadOpenApi();
+
+  private static JsonNode loadOpenApi() {
+    try (var in = ApiRoutes.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json missing from the collector jar");
+      }
+      return new ObjectMapper().readTree(in);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read openapi.json", e);
+    }
+  }
+
+  /** The OpenAPI 3 document (a resource kept in step with the routes by ApiRoutesOpenApiTest). */
+  static JsonNode openApiDocument() {
+    return OPENAPI;
+  }
+
+  private Object openApi(Params p) {
+    p.allow(Set.of());
+    return OPENAPI;
   }
 
   /** Routes with one path parameter: prefix → handler(parameter, params). */

@@ -16,6 +16,7 @@ import io.swarmwatch.common.Version;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ public final class CollectorMain implements AutoCloseable {
     this.ingester = new Ingester(model);
     this.http =
         new HttpApiServer(
-            model, clock, new ClusterMetrics(model, ingester.counters()), config.api());
+            model, clock, new ClusterMetrics(model, ingester.counters()), config.api(), List.of());
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */

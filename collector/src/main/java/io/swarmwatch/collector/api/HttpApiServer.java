@@ -1,9 +1,11 @@
 package io.swarmwatch.collector.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -37,7 +39,10 @@ import io.swarmwatch.collector.model.ClusterModel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,15 +50,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP/1.1 on Netty's own codec: the API under {@code /api/v1}, {@code /healthz}, {@code /readyz},
- * and {@code /metrics} in Prometheus text format. Handlers run on a separate executor group so a
- * slow query never stalls the I/O loop. Every error leaves as JSON {@code {"error": "…"}} with a
- * 4xx/5xx status; stack traces go to the log only.
+ * and {@code /metrics} in Prometheus text format, and the routes of every {@link ApiModule}.
+ * Handlers run on a separate executor group so a slow query never stalls the I/O loop. Every error
+ * leaves as JSON {@code {"error": "…"}} with a 4xx/5xx status; stack traces go to the log only.
  */
 public final class HttpApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApiServer.class);
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-  private final ApiRoutes routes;
+  private final Router router = new Router();
+  private final Clock clock;
   private final ClusterMetrics metrics;
   private final ApiAuth auth;
   private final ObjectMapper json =
@@ -65,17 +71,43 @@ public final class HttpApiServer implements AutoCloseable {
   private boolean closed;
 
   public HttpApiServer(ClusterModel model, Clock clock) {
-    this(model, clock, null, ApiConfig.open());
+    this(model, clock, null, ApiConfig.open(), List.of());
   }
 
   /**
    * @param metrics serves {@code GET /metrics}; null for none (404)
    * @param access who may call what
+   * @param modules the feature APIs (alerts, logs, rules, …) served beside the cluster model's
    */
-  public HttpApiServer(ClusterModel model, Clock clock, ClusterMetrics metrics, ApiConfig access) {
-    this.routes = new ApiRoutes(model, clock);
+  public HttpApiServer(
+      ClusterModel model,
+      Clock clock,
+      ClusterMetrics metrics,
+      ApiConfig access,
+      List<ApiModule> modules) {
+    this.clock = clock;
     this.metrics = metrics;
     this.auth = access.auth();
+    List<ApiModule> all = new ArrayList<>();
+    all.add(new ApiRoutes(model));
+    all.addAll(modules);
+    all.forEach(m -> m.routes(router));
+    JsonNode openApi = OpenApi.build(all);
+    router.get(
+        "/api/v1/openapi.json",
+        q -> {
+          q.params().allow(Set.of());
+          return openApi;
+        });
+  }
+
+  /** Every path template served (for the OpenAPI test), {@code /metrics} included. */
+  List<String> paths() {
+    List<String> p = router.paths();
+    if (metrics != null) {
+      p.add("/metrics");
+    }
+    return p;
   }
 
   /** Binds and starts serving; returns the bound port (useful with port 0). */
@@ -122,10 +154,11 @@ public final class HttpApiServer implements AutoCloseable {
       HttpMethod method = req.method();
       String uri = req.uri();
       String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+      byte[] body = ByteBufUtil.getBytes(req.content());
       // After a decoding failure the codec discards the rest of the connection: close it.
       boolean keepAlive = decoded && HttpUtil.isKeepAlive(req);
       try {
-        executor.execute(() -> reply(ctx, decoded, method, uri, authorization, keepAlive));
+        executor.execute(() -> reply(ctx, decoded, method, uri, authorization, body, keepAlive));
       } catch (RejectedExecutionException stopping) {
         ctx.close();
       }
@@ -137,6 +170,7 @@ public final class HttpApiServer implements AutoCloseable {
         HttpMethod method,
         String uri,
         String authorization,
+        byte[] body,
         boolean keepAlive) {
       FullHttpResponse res;
       ApiAuth.Decision access =
@@ -150,11 +184,18 @@ public final class HttpApiServer implements AutoCloseable {
         if (access == ApiAuth.Decision.UNAUTHENTICATED) {
           res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"swarmwatch\"");
         }
-      } else if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-        res = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + method + " not allowed");
-        res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
       } else {
-        res = serve(method, uri);
+        Object answer = serve(method, uri, body);
+        if (answer instanceof EventStream stream) {
+          if (method.equals(HttpMethod.HEAD)) {
+            res = text("", "text/event-stream");
+          } else {
+            SseResponse.start(ctx, stream, json);
+            return;
+          }
+        } else {
+          res = (FullHttpResponse) answer;
+        }
       }
       HttpUtil.setKeepAlive(res, keepAlive);
       if (method.equals(HttpMethod.HEAD)) {
@@ -166,14 +207,31 @@ public final class HttpApiServer implements AutoCloseable {
       }
     }
 
-    private FullHttpResponse serve(HttpMethod method, String uri) {
+    /** A FullHttpResponse, or the EventStream a handler returned. */
+    private Object serve(HttpMethod method, String uri, byte[] body) {
       QueryStringDecoder qs = new QueryStringDecoder(uri);
-      if (metrics != null && qs.path().equals("/metrics")) {
+      boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+      if (metrics != null && qs.path().equals("/metrics") && read) {
         return text(metrics.scrape(), ClusterMetrics.contentType());
       }
       try {
-        Object body = routes.handle(qs.path(), qs.parameters());
-        return respond(HttpResponseStatus.OK, body);
+        Object out = router.dispatch(method.name(), qs.path(), qs.parameters(), body, clock);
+        if (out instanceof EventStream) {
+          return out;
+        }
+        if (out instanceof ApiResponse r) {
+          FullHttpResponse res =
+              r.body() == null
+                  ? empty(HttpResponseStatus.valueOf(r.status()))
+                  : respond(HttpResponseStatus.valueOf(r.status()), r.body());
+          r.headers().forEach((k, v) -> res.headers().set(k, v));
+          return res;
+        }
+        return respond(HttpResponseStatus.OK, out);
+      } catch (Router.MethodNotAllowed e) {
+        FullHttpResponse res = error(e.status(), e.getMessage());
+        res.headers().set(HttpHeaderNames.ALLOW, String.join(", ", e.allowed()));
+        return res;
       } catch (ApiException e) {
         return error(e.status(), e.getMessage());
       } catch (RuntimeException e) {
@@ -210,6 +268,12 @@ public final class HttpApiServer implements AutoCloseable {
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return res;
+  }
+
+  private static FullHttpResponse empty(HttpResponseStatus status) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
     return res;
   }
 

@@ -15,17 +15,17 @@ import java.util.Set;
  * Query parameters of one request, validated: unknown parameters, repeated parameters and malformed
  * values are 400s that name the parameter.
  */
-final class Params {
+public final class Params {
   private final Map<String, List<String>> raw;
   private final Clock clock;
 
-  Params(Map<String, List<String>> raw, Clock clock) {
+  public Params(Map<String, List<String>> raw, Clock clock) {
     this.raw = raw;
     this.clock = clock;
   }
 
   /** Rejects parameters the route doesn't know, so a typo isn't silently ignored. */
-  Params allow(Set<String> known) {
+  public Params allow(Set<String> known) {
     for (String name : raw.keySet()) {
       if (!known.contains(name)) {
         throw ApiException.badRequest(
@@ -39,7 +39,7 @@ final class Params {
     return this;
   }
 
-  Optional<String> string(String name) {
+  public Optional<String> string(String name) {
     List<String> v = raw.get(name);
     if (v == null || v.isEmpty()) {
       return Optional.empty();
@@ -51,7 +51,22 @@ final class Params {
     return s.isEmpty() ? Optional.empty() : Optional.of(s);
   }
 
-  int integer(String name, int fallback, int min, int max) {
+  /** {@code true}/{@code false} (also 1/0, yes/no); {@code fallback} when absent. */
+  public boolean bool(String name, boolean fallback) {
+    Optional<String> v = string(name);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    return switch (v.get().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default ->
+          throw ApiException.badRequest(
+              "parameter '" + name + "' must be true or false, got '" + v.get() + "'");
+    };
+  }
+
+  public int integer(String name, int fallback, int min, int max) {
     Optional<String> v = string(name);
     if (v.isEmpty()) {
       return fallback;
@@ -70,7 +85,7 @@ final class Params {
   }
 
   /** An RFC 3339 time ({@code 2024-05-01T10:00:00Z}) or a duration ago ({@code 10m}). */
-  Optional<Instant> time(String name) {
+  public Optional<Instant> time(String name) {
     Optional<String> v = string(name);
     if (v.isEmpty()) {
       return Optional.empty();

@@ -106,7 +106,8 @@ class ApiAuthTest {
             model,
             new MutableClock(Instant.parse("2024-05-01T10:00:00Z")),
             new ClusterMetrics(model, new IngestCounters()),
-            new ApiConfig(Optional.of("r-token"), Optional.of("a-token"), false));
+            new ApiConfig(Optional.of("r-token"), Optional.of("a-token"), false),
+            java.util.List.of());
     int port = server.start("127.0.0.1", 0);
     HttpClient http = HttpClient.newHttpClient();
     ObjectMapper json = new ObjectMapper();

@@ -1,0 +1,24 @@
+package io.swarmwatch.collector.api;
+
+import java.util.Map;
+
+/**
+ * A handler's answer when 200 with a JSON body isn't it: another status (201, 204, 202) or extra
+ * headers ({@code Location}). A handler that returns any other object answers 200 with that object
+ * as JSON.
+ *
+ * @param body serialized as JSON; null for no body
+ */
+public record ApiResponse(int status, Object body, Map<String, String> headers) {
+  public static ApiResponse of(int status, Object body) {
+    return new ApiResponse(status, body, Map.of());
+  }
+
+  public static ApiResponse created(Object body, String location) {
+    return new ApiResponse(201, body, Map.of("Location", location));
+  }
+
+  public static ApiResponse noContent() {
+    return new ApiResponse(204, null, Map.of());
+  }
+}

@@ -9,6 +9,7 @@ import io.swarmwatch.collector.ingest.IngestService;
 import io.swarmwatch.collector.ingest.Ingester;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
+import io.swarmwatch.collector.web.WebModule;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import io.swarmwatch.common.Logging;
@@ -29,6 +30,7 @@ public final class CollectorMain implements AutoCloseable {
   private final ClusterModel model;
   private final Ingester ingester;
   private final HttpApiServer http;
+  private final WebModule web;
   private Server grpc;
   private boolean closed;
 
@@ -36,9 +38,14 @@ public final class CollectorMain implements AutoCloseable {
     this.config = config;
     this.model = new ClusterModel(clock, config.eventsInMemory());
     this.ingester = new Ingester(model);
+    this.web = new WebModule(model);
     this.http =
         new HttpApiServer(
-            model, clock, new ClusterMetrics(model, ingester.counters()), config.api(), List.of());
+            model,
+            clock,
+            new ClusterMetrics(model, ingester.counters()),
+            config.api(),
+            List.of(web));
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */
@@ -76,6 +83,7 @@ public final class CollectorMain implements AutoCloseable {
       }
     }
     http.close();
+    web.close();
   }
 
   public static void main(String[] args) throws Exception {

@@ -61,6 +61,8 @@ public final class ClusterModel {
   private final Map<String, HostSample> hosts = new HashMap<>();
   private final EventLog events;
   private SwarmView swarm;
+  // Bumped by every change; volatile so watchers poll it without taking the model's lock.
+  private volatile long version;
 
   public ClusterModel(Clock clock, int eventCapacity) {
     this.clock = clock;
@@ -87,6 +89,7 @@ public final class ClusterModel {
    * agent disconnected (an agent that reconnects before its old stream dies stays connected).
    */
   public synchronized long agentConnected(Node node, String version) {
+    this.version++;
     NodeEntry e = nodes.computeIfAbsent(node.getId(), k -> new NodeEntry());
     e.node = node;
     e.connected = true;
@@ -96,6 +99,7 @@ public final class ClusterModel {
   }
 
   public synchronized void agentDisconnected(String nodeId, long session) {
+    this.version++;
     NodeEntry e = nodes.get(nodeId);
     if (e != null && e.session == session) {
       e.connected = false;
@@ -112,6 +116,7 @@ public final class ClusterModel {
 
   /** Replaces what is known of that node's containers with the snapshot. */
   public synchronized void applySnapshot(String nodeId, Snapshot s) {
+    this.version++;
     Set<String> present = new HashSet<>();
     for (Container c : s.getContainersList()) {
       present.add(c.getId());
@@ -132,6 +137,7 @@ public final class ClusterModel {
   }
 
   public synchronized void upsert(String nodeId, Container c) {
+    this.version++;
     Long removedAt = tombstones.get(c.getId());
     if (removedAt != null && removedAt >= c.getObservedUnixNanos()) {
       return;
@@ -143,6 +149,7 @@ public final class ClusterModel {
   }
 
   public synchronized void remove(ContainerRemoved r) {
+    this.version++;
     Held old = containers.get(r.getId());
     if (old == null || old.c().getObservedUnixNanos() <= r.getObservedUnixNanos()) {
       containers.remove(r.getId());
@@ -153,6 +160,7 @@ public final class ClusterModel {
 
   /** Latest usage of each sampled container; samples of unknown containers are kept too. */
   public synchronized void usage(UsageBatch batch) {
+    this.version++;
     for (ContainerUsage u : batch.getContainersList()) {
       if (!tombstones.containsKey(u.getContainerId())) {
         usage.put(u.getContainerId(), new Sampled(batch.getTimeUnixNanos(), u));
@@ -162,6 +170,7 @@ public final class ClusterModel {
 
   /** The agent's own metrics, flattened to {@code name{k=v,…}} → value. */
   public synchronized void agentStats(String nodeId, AgentStats stats) {
+    this.version++;
     NodeEntry e = nodes.get(nodeId);
     if (e == null) {
       return;
@@ -181,6 +190,7 @@ public final class ClusterModel {
   }
 
   public synchronized void host(String nodeId, HostSample sample) {
+    this.version++;
     hosts.put(nodeId, sample);
   }
 
@@ -190,14 +200,24 @@ public final class ClusterModel {
    * manager's clock may be behind the old one's.
    */
   public synchronized void swarmView(SwarmView view) {
+    this.version++;
     swarm = view;
   }
 
   public synchronized void event(String nodeId, ContainerEvent e) {
+    this.version++;
     events.add(nodeId, e);
   }
 
   /** Events that fell out of the in-memory window since start. */
+  /**
+   * A number that changes whenever the model does (not a count of changes: a watcher that sees the
+   * same number twice knows nothing changed in between). Lock-free.
+   */
+  public long version() {
+    return version;
+  }
+
   public synchronized long eventsEvicted() {
     return events.evicted();
   }

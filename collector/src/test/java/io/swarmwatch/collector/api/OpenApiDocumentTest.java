@@ -12,6 +12,7 @@ import io.swarmwatch.collector.SwarmProtos;
 import io.swarmwatch.collector.ingest.IngestCounters;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
+import io.swarmwatch.collector.web.WebModule;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -40,7 +41,8 @@ class OpenApiDocumentTest {
       Map.of(
           "/api/v1/containers/{id}", "w1",
           "/api/v1/nodes/{id}", "node-1",
-          "/api/v1/services/{id}", "web");
+          "/api/v1/services/{id}", "web",
+          "/ui/{file}", "app.js");
 
   /** A valid sample value per query parameter name. */
   private static final Map<String, String> SAMPLES =
@@ -50,6 +52,7 @@ class OpenApiDocumentTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final MutableClock clock = new MutableClock(NOW);
   private final ClusterModel model = new ClusterModel(clock, 100);
+  private final WebModule web = new WebModule(model);
   private HttpApiServer server;
   private int port;
 
@@ -69,13 +72,14 @@ class OpenApiDocumentTest {
             clock,
             new ClusterMetrics(model, new IngestCounters()),
             ApiConfig.open(),
-            List.of());
+            List.of(web));
     port = server.start("127.0.0.1", 0);
   }
 
   @AfterEach
   void stop() {
     server.close();
+    web.close();
   }
 
   @Test
@@ -94,7 +98,7 @@ class OpenApiDocumentTest {
     for (String path : names) {
       JsonNode op = doc.at("/paths/" + path.replace("/", "~1") + "/get");
       assertThat(op.isMissingNode()).as("GET %s", path).isFalse();
-      String url = IDS.containsKey(path) ? path.replace("{id}", IDS.get(path)) : path;
+      String url = IDS.containsKey(path) ? path.replaceAll("\\{[a-z]+}", IDS.get(path)) : path;
       HttpResponse<String> r = send(url);
       assertThat(r.statusCode()).as("GET %s: %s", url, r.body()).isEqualTo(200);
       for (JsonNode param : op.path("parameters")) {
@@ -118,11 +122,65 @@ class OpenApiDocumentTest {
     return json.readTree(r.body());
   }
 
+  /**
+   * The status and, unless it is an event stream (which never ends), the body. An event stream's
+   * body is the first event, which every stream route sends at once.
+   */
   private HttpResponse<String> send(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(5))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<java.io.InputStream> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    String body;
+    try (var in = r.body()) {
+      if (r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+        var reader =
+            new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        body = reader.readLine() + "\n" + reader.readLine();
+      } else {
+        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+    return new StringResponse(r, body);
+  }
+
+  /** An HttpResponse whose body was read as a string above. */
+  private record StringResponse(HttpResponse<?> r, String body) implements HttpResponse<String> {
+    @Override
+    public int statusCode() {
+      return r.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return r.request();
+    }
+
+    @Override
+    public java.util.Optional<HttpResponse<String>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return r.headers();
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return r.sslSession();
+    }
+
+    @Override
+    public URI uri() {
+      return r.uri();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return r.version();
+    }
   }
 }

@@ -53,7 +53,7 @@ final class ReplicaRules {
     for (ReplicaView r : round.replicas) {
       Map<String, String> labels = round.serviceLabels(r.serviceId());
       overrides.checkRuleNames(r.service(), labels);
-      Subject subject = Subjects.replica(r, labels);
+      Subject subject = Subjects.replica(r, round.servicesById.get(r.serviceId()));
       round.exists(subject);
       String down = r.node() == null ? null : round.downNodes.get(r.node());
       if (down != null) {

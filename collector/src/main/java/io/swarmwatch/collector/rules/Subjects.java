@@ -11,16 +11,20 @@ import java.util.Map;
 final class Subjects {
   private Subjects() {}
 
-  static Subject replica(ReplicaView r, Map<String, String> serviceLabels) {
+  /** {@code service} is the swarm's view of its service, null without one. */
+  static Subject replica(ReplicaView r, ServiceView service) {
+    Map<String, String> labels =
+        service == null || service.labels() == null ? Map.of() : service.labels();
+    String stack = r.stack() != null ? r.stack() : service == null ? null : service.stack();
     return new Subject(
         "replica",
         FlagSource.replicaKey(r.serviceId(), r.slot(), r.node()),
         r.serviceId(),
         nz(r.service()),
-        nz(r.stack()),
+        nz(stack),
         nz(r.node()),
         nz(r.containerId()),
-        serviceLabels);
+        labels);
   }
 
   static Subject service(ServiceView s) {

@@ -9,6 +9,8 @@ import io.swarmwatch.collector.ingest.IngestService;
 import io.swarmwatch.collector.ingest.Ingester;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
+import io.swarmwatch.collector.rules.RuleEngine;
+import io.swarmwatch.collector.rules.RulesApi;
 import io.swarmwatch.collector.web.WebModule;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
@@ -22,13 +24,14 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The collector process: gRPC ingest → cluster model → HTTP API, until SIGTERM. */
+/** The collector process: gRPC ingest → cluster model → rules → HTTP API, until SIGTERM. */
 public final class CollectorMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CollectorMain.class);
 
   private final CollectorConfig config;
   private final ClusterModel model;
   private final Ingester ingester;
+  private final RuleEngine rules;
   private final HttpApiServer http;
   private final WebModule web;
   private Server grpc;
@@ -38,18 +41,27 @@ public final class CollectorMain implements AutoCloseable {
     this.config = config;
     this.model = new ClusterModel(clock, config.eventsInMemory());
     this.ingester = new Ingester(model);
+    this.rules = new RuleEngine(model, config.rules(), clock);
     this.web = new WebModule(model);
+    rules.subscribe(web);
     this.http =
         new HttpApiServer(
             model,
             clock,
-            new ClusterMetrics(model, ingester.counters()),
+            new ClusterMetrics(model, ingester.counters(), rules),
             config.api(),
-            List.of(web));
+            List.of(new RulesApi(rules, model), web));
+  }
+
+  /** Where flag changes are told (alerts, the web page); subscribe before {@link #start}. */
+  RuleEngine rules() {
+    return rules;
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */
   int[] start() throws IOException, InterruptedException {
+    // Rules first: they must see every change from the first agent message on.
+    rules.start();
     grpc =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()))
             .addService(
@@ -64,7 +76,10 @@ public final class CollectorMain implements AutoCloseable {
     return new int[] {grpc.getPort(), httpPort};
   }
 
-  /** Idempotent: stops taking agents, then the API; waits up to 5 s for streams to drain. */
+  /**
+   * Idempotent: stops taking agents (waits up to 5 s for streams to drain), then the rules, then
+   * the API.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -82,6 +97,7 @@ public final class CollectorMain implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    rules.close();
     http.close();
     web.close();
   }

@@ -6,18 +6,21 @@ import io.swarmwatch.collector.api.ApiResponse;
 import io.swarmwatch.collector.api.EventStream;
 import io.swarmwatch.collector.api.Router;
 import io.swarmwatch.collector.model.ClusterModel;
+import io.swarmwatch.collector.rules.FlagChange;
+import io.swarmwatch.collector.rules.FlagListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The web page at {@code /}: static files from the jar (no build step, nothing fetched from
  * elsewhere) and {@code /api/v1/watch}, a server-sent-events stream that says when the cluster
  * model changed so the page refetches instead of polling.
  */
-public final class WebModule implements ApiModule, AutoCloseable {
+public final class WebModule implements ApiModule, FlagListener, AutoCloseable {
   private static final String ROOT = "/io/swarmwatch/collector/web/";
   private static final Map<String, String> TYPES =
       Map.of(
@@ -30,9 +33,16 @@ public final class WebModule implements ApiModule, AutoCloseable {
   private static final Set<String> FILES = Set.of("app.js", "style.css", "icon.svg");
 
   private final ModelWatch watch;
+  private final AtomicLong flagChanges = new AtomicLong();
 
+  /** Subscribe it to the rule engine too, so a flag raised or cleared refreshes the page. */
   public WebModule(ClusterModel model) {
-    this.watch = new ModelWatch(model::version);
+    this.watch = new ModelWatch(() -> model.version() + flagChanges.get());
+  }
+
+  @Override
+  public void onChange(FlagChange change) {
+    flagChanges.incrementAndGet();
   }
 
   @Override

@@ -12,6 +12,9 @@ import io.swarmwatch.collector.SwarmProtos;
 import io.swarmwatch.collector.ingest.IngestCounters;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
+import io.swarmwatch.collector.rules.RuleEngine;
+import io.swarmwatch.collector.rules.RulesApi;
+import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.collector.web.WebModule;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -46,18 +49,28 @@ class OpenApiDocumentTest {
 
   /** A valid sample value per query parameter name. */
   private static final Map<String, String> SAMPLES =
-      Map.of("since", "10m", "until", "2024-05-01T10:00:00Z", "limit", "5", "status", "ok");
+      Map.of(
+          "since", "10m",
+          "until", "2024-05-01T10:00:00Z",
+          "limit", "5",
+          "status", "ok",
+          "rule", "unhealthy",
+          "type", "replica",
+          "severity", "warning",
+          "service", "web");
 
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private final MutableClock clock = new MutableClock(NOW);
   private final ClusterModel model = new ClusterModel(clock, 100);
   private final WebModule web = new WebModule(model);
+  private final RuleEngine rules = new RuleEngine(model, RulesConfig.defaults(), clock);
   private HttpApiServer server;
   private int port;
 
   @BeforeEach
   void start() throws InterruptedException {
+    rules.start();
     model.agentConnected(node("node-1", "alpha"), "1.2.3");
     model.upsert("node-1", task("w1", "web", 1, "node-1").build());
     model.event("node-1", event(NOW_NANOS - 60_000_000_000L, "start", "w1", "web", 1).build());
@@ -72,7 +85,7 @@ class OpenApiDocumentTest {
             clock,
             new ClusterMetrics(model, new IngestCounters()),
             ApiConfig.open(),
-            List.of(web));
+            List.of(new RulesApi(rules, model), web));
     port = server.start("127.0.0.1", 0);
   }
 
@@ -80,6 +93,7 @@ class OpenApiDocumentTest {
   void stop() {
     server.close();
     web.close();
+    rules.close();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.swarmwatch.collector;
 
+import io.swarmwatch.collector.alert.AlertsConfig;
 import io.swarmwatch.collector.api.ApiConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
@@ -16,6 +17,7 @@ import java.util.Optional;
  *   <li>{@code SWARMWATCH_EVENTS_IN_MEMORY} = 100000 (recent events kept for the API)
  *   <li>{@code SWARMWATCH_MAX_MESSAGE_BYTES} = 16MiB (largest agent message accepted)
  *   <li>API tokens: see {@link ApiConfig}
+ *   <li>Alerts ({@code SWARMWATCH_ALERTS}, off by default): see {@link AlertsConfig}
  * </ul>
  */
 public record CollectorConfig(
@@ -25,7 +27,8 @@ public record CollectorConfig(
     Optional<String> agentToken,
     int eventsInMemory,
     int maxMessageBytes,
-    ApiConfig api) {
+    ApiConfig api,
+    Optional<AlertsConfig> alerts) {
 
   public static CollectorConfig from(Env env) {
     int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
@@ -43,7 +46,8 @@ public record CollectorConfig(
         env.secret("SWARMWATCH_AGENT_TOKEN"),
         events,
         (int) maxMessage,
-        ApiConfig.from(env));
+        ApiConfig.from(env),
+        AlertsConfig.from(env));
   }
 
   @Override
@@ -59,6 +63,8 @@ public record CollectorConfig(
         + (agentToken.isPresent() ? "set" : "none (loopback agents only)")
         + ", "
         + api
+        + ", alerts="
+        + alerts.map(a -> a.file().toString()).orElse("off")
         + "]";
   }
 }

@@ -3,6 +3,8 @@ package io.swarmwatch.collector;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.swarmwatch.collector.alert.Alerting;
+import io.swarmwatch.collector.api.ApiModule;
 import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.IngestService;
@@ -16,7 +18,9 @@ import io.swarmwatch.common.Version;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,7 @@ public final class CollectorMain implements AutoCloseable {
   private final ClusterModel model;
   private final Ingester ingester;
   private final HttpApiServer http;
+  private final Optional<Alerting> alerting;
   private Server grpc;
   private boolean closed;
 
@@ -36,9 +41,21 @@ public final class CollectorMain implements AutoCloseable {
     this.config = config;
     this.model = new ClusterModel(clock, config.eventsInMemory());
     this.ingester = new Ingester(model);
+    // Reads and validates the alerts file: a bad one stops the start with a ConfigException.
+    this.alerting = config.alerts().map(a -> Alerting.start(a, clock));
+    List<ApiModule> modules = new ArrayList<>();
+    alerting.ifPresent(a -> modules.add(a.api()));
     this.http =
         new HttpApiServer(
-            model, clock, new ClusterMetrics(model, ingester.counters()), config.api(), List.of());
+            model, clock, new ClusterMetrics(model, ingester.counters()), config.api(), modules);
+  }
+
+  /**
+   * Alerts to chat when {@code SWARMWATCH_ALERTS} is set: a flag listener to subscribe to the rules
+   * ({@code rules.subscribe(alerting)}).
+   */
+  public Optional<Alerting> alerting() {
+    return alerting;
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */
@@ -76,6 +93,7 @@ public final class CollectorMain implements AutoCloseable {
       }
     }
     http.close();
+    alerting.ifPresent(Alerting::close);
   }
 
   public static void main(String[] args) throws Exception {
@@ -88,7 +106,14 @@ public final class CollectorMain implements AutoCloseable {
       System.exit(2);
       return;
     }
-    CollectorMain collector = new CollectorMain(config, Clock.systemUTC());
+    CollectorMain collector;
+    try {
+      collector = new CollectorMain(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      System.err.println("swarmwatch-collector: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     int[] ports;
     try {
       ports = collector.start();

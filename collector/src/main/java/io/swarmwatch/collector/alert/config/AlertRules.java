@@ -23,7 +23,7 @@ public record AlertRules(
     Severity minSeverity) {
 
   public static final Grouping DEFAULT_GROUPING =
-      new Grouping(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofHours(4));
+      new Grouping(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofHours(4));
   public static final Flapping DEFAULT_FLAPPING =
       new Flapping(3, Duration.ofMinutes(15), Duration.ofMinutes(5));
   public static final Delivery DEFAULT_DELIVERY =

@@ -41,6 +41,7 @@ final class AlertsApi implements ApiModule {
     r.get("/api/v1/alerts/history", this::history);
     r.get("/api/v1/silences", this::silences);
     r.post("/api/v1/silences", this::createSilence);
+    r.get("/api/v1/silences/{id}", this::silence);
     r.delete("/api/v1/silences/{id}", this::expireSilence);
   }
 
@@ -114,6 +115,16 @@ final class AlertsApi implements ApiModule {
     q.params().allow(Set.of());
     Instant now = alerting.clock().instant();
     return alerting.silences().all().stream().map(s -> Silences.toJson(s, now)).toList();
+  }
+
+  private Object silence(ApiRequest q) {
+    q.params().allow(Set.of());
+    String id = q.pathParam("id");
+    return alerting
+        .silences()
+        .get(id)
+        .map(s -> Silences.toJson(s, alerting.clock().instant()))
+        .orElseThrow(() -> ApiException.notFound("no silence '" + id + "'"));
   }
 
   private Object createSilence(ApiRequest q) {

@@ -1,5 +1,6 @@
 package io.swarmwatch.collector;
 
+import io.swarmwatch.collector.alert.AlertsConfig;
 import io.swarmwatch.collector.api.ApiConfig;
 import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.common.ConfigException;
@@ -18,6 +19,7 @@ import java.util.Optional;
  *   <li>{@code SWARMWATCH_MAX_MESSAGE_BYTES} = 16MiB (largest agent message accepted)
  *   <li>API tokens: see {@link ApiConfig}
  *   <li>Rules: see {@link RulesConfig}
+ *   <li>Alerts ({@code SWARMWATCH_ALERTS}, off by default): see {@link AlertsConfig}
  * </ul>
  */
 public record CollectorConfig(
@@ -28,7 +30,8 @@ public record CollectorConfig(
     int eventsInMemory,
     int maxMessageBytes,
     ApiConfig api,
-    RulesConfig rules) {
+    RulesConfig rules,
+    Optional<AlertsConfig> alerts) {
 
   public static CollectorConfig from(Env env) {
     int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
@@ -47,7 +50,8 @@ public record CollectorConfig(
         events,
         (int) maxMessage,
         ApiConfig.from(env),
-        RulesConfig.from(env));
+        RulesConfig.from(env),
+        AlertsConfig.from(env));
   }
 
   @Override
@@ -63,6 +67,8 @@ public record CollectorConfig(
         + (agentToken.isPresent() ? "set" : "none (loopback agents only)")
         + ", "
         + api
+        + ", alerts="
+        + alerts.map(a -> a.file().toString()).orElse("off")
         + "]";
   }
 }

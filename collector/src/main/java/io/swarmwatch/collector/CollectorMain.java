@@ -3,6 +3,8 @@ package io.swarmwatch.collector;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.swarmwatch.collector.alert.Alerting;
+import io.swarmwatch.collector.api.ApiModule;
 import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.IngestService;
@@ -19,7 +21,9 @@ import io.swarmwatch.common.Version;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +38,7 @@ public final class CollectorMain implements AutoCloseable {
   private final RuleEngine rules;
   private final HttpApiServer http;
   private final WebModule web;
+  private final Optional<Alerting> alerting;
   private Server grpc;
   private boolean closed;
 
@@ -44,18 +49,28 @@ public final class CollectorMain implements AutoCloseable {
     this.rules = new RuleEngine(model, config.rules(), clock);
     this.web = new WebModule(model);
     rules.subscribe(web);
+    // Reads and validates the alerts file: a bad one stops the start with a ConfigException.
+    this.alerting = config.alerts().map(a -> Alerting.start(a, clock));
+    alerting.ifPresent(rules::subscribe);
+    List<ApiModule> modules = new ArrayList<>(List.of(new RulesApi(rules, model), web));
+    alerting.ifPresent(a -> modules.add(a.api()));
     this.http =
         new HttpApiServer(
             model,
             clock,
             new ClusterMetrics(model, ingester.counters(), rules),
             config.api(),
-            List.of(new RulesApi(rules, model), web));
+            modules);
   }
 
   /** Where flag changes are told (alerts, the web page); subscribe before {@link #start}. */
   RuleEngine rules() {
     return rules;
+  }
+
+  /** Alerts to chat when {@code SWARMWATCH_ALERTS} is set (subscribed to the rules). */
+  public Optional<Alerting> alerting() {
+    return alerting;
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */
@@ -100,6 +115,7 @@ public final class CollectorMain implements AutoCloseable {
     rules.close();
     http.close();
     web.close();
+    alerting.ifPresent(Alerting::close);
   }
 
   public static void main(String[] args) throws Exception {
@@ -112,7 +128,14 @@ public final class CollectorMain implements AutoCloseable {
       System.exit(2);
       return;
     }
-    CollectorMain collector = new CollectorMain(config, Clock.systemUTC());
+    CollectorMain collector;
+    try {
+      collector = new CollectorMain(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      System.err.println("swarmwatch-collector: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     int[] ports;
     try {
       ports = collector.start();

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swarmwatch.collector.MutableClock;
 import io.swarmwatch.collector.SwarmProtos;
+import io.swarmwatch.collector.alert.Alerting;
+import io.swarmwatch.collector.alert.config.AlertRulesParser;
 import io.swarmwatch.collector.ingest.IngestCounters;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
@@ -22,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OpenAPI document and the server agree: every route is documented, every documented route
@@ -60,16 +64,19 @@ class OpenApiDocumentTest {
           "service", "web");
 
   private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, String> ids = new java.util.HashMap<>(IDS);
   private final HttpClient http = HttpClient.newHttpClient();
   private final MutableClock clock = new MutableClock(NOW);
   private final ClusterModel model = new ClusterModel(clock, 100);
   private final WebModule web = new WebModule(model);
   private final RuleEngine rules = new RuleEngine(model, RulesConfig.defaults(), clock);
   private HttpApiServer server;
+  private Alerting alerting;
   private int port;
+  @TempDir Path alertsDir;
 
   @BeforeEach
-  void start() throws InterruptedException {
+  void start() throws Exception {
     rules.start();
     model.agentConnected(node("node-1", "alpha"), "1.2.3");
     model.upsert("node-1", task("w1", "web", 1, "node-1").build());
@@ -79,14 +86,33 @@ class OpenApiDocumentTest {
             .addServices(SwarmProtos.replicated("web", 1))
             .addNodes(SwarmProtos.node("node-1", "alpha", "manager"))
             .build());
+    // Feature modules document their own routes: include every one the collector serves.
+    alerting =
+        new Alerting(
+            AlertRulesParser.parse(
+                "receivers:\n  - {name: ops, type: webhook, url: \"http://127.0.0.1:9/\"}\n",
+                "t.yml"),
+            alertsDir,
+            "",
+            clock);
     server =
         new HttpApiServer(
             model,
             clock,
             new ClusterMetrics(model, new IngestCounters()),
             ApiConfig.open(),
-            List.of(new RulesApi(rules, model), web));
+            List.of(new RulesApi(rules, model), web, alerting.api()));
     port = server.start("127.0.0.1", 0);
+    HttpResponse<String> silence =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/silences"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"matchers\":[{\"name\":\"service\",\"value\":\"web\"}],"
+                            + "\"duration\":\"1h\",\"comment\":\"c\",\"author\":\"a\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    ids.put("/api/v1/silences/{id}", json.readTree(silence.body()).get("id").asText());
   }
 
   @AfterEach
@@ -94,6 +120,7 @@ class OpenApiDocumentTest {
     server.close();
     web.close();
     rules.close();
+    alerting.close();
   }
 
   @Test
@@ -112,7 +139,7 @@ class OpenApiDocumentTest {
     for (String path : names) {
       JsonNode op = doc.at("/paths/" + path.replace("/", "~1") + "/get");
       assertThat(op.isMissingNode()).as("GET %s", path).isFalse();
-      String url = IDS.containsKey(path) ? path.replaceAll("\\{[a-z]+}", IDS.get(path)) : path;
+      String url = ids.containsKey(path) ? path.replaceAll("\\{[a-z]+}", ids.get(path)) : path;
       HttpResponse<String> r = send(url);
       assertThat(r.statusCode()).as("GET %s: %s", url, r.body()).isEqualTo(200);
       for (JsonNode param : op.path("parameters")) {

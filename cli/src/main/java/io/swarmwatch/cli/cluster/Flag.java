@@ -53,6 +53,19 @@ record Flag(String rule, String severity, String since, String reason) {
               Fmt.text(replica, "finishedAt"),
               (oom ? "OOM-killed" : state) + (code == null ? "" : " with exit code " + code)));
     }
+    JsonNode task = replica.path("task");
+    String taskState = Fmt.text(task, "state", "");
+    String error = Fmt.text(task, "error");
+    if ((taskState.equals("pending") || taskState.equals("rejected"))
+        && error != null
+        && !error.isBlank()) {
+      out.add(
+          new Flag(
+              taskState.equals("pending") ? "pending" : "task-rejected",
+              taskState.equals("pending") ? "warning" : "critical",
+              Fmt.text(task, "timestamp"),
+              error));
+    }
     return out;
   }
 

@@ -1,6 +1,7 @@
 package io.swarmwatch.cli;
 
 import io.swarmwatch.cli.client.CollectorException;
+import io.swarmwatch.cli.output.Output;
 import io.swarmwatch.cli.output.Style;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
@@ -45,6 +46,9 @@ public final class Cli {
     cl.setExecutionExceptionHandler(
         (e, failed, parsed) -> {
           Style style = root.errorStyle();
+          if (e instanceof Output.Closed) {
+            return OK; // the reader has what it wanted
+          }
           if (e instanceof CollectorException) {
             return fail(err, style, e.getMessage(), API);
           }

@@ -239,6 +239,25 @@ class CliTest {
   }
 
   @Test
+  void theConfigNeverPrintsTheToken() {
+    GlobalOptions o = new GlobalOptions();
+    o.token = "hunter2";
+    CliConfig c = CliConfig.resolve(o, new Env(Map.of()), false);
+    assertThat(c.token()).contains("hunter2");
+    assertThat(c.toString()).doesNotContain("hunter2").contains("(set)");
+    assertThat(c.url()).hasToString("http://localhost:8080");
+  }
+
+  @Test
+  void aRouteTheCollectorDoesNotHaveYetSaysItMayBeOlder() {
+    Run r = run("alerts");
+    assertThat(r.code()).isEqualTo(Cli.API);
+    assertThat(r.err())
+        .contains("answered GET /api/v1/alerts with HTTP 404: no such route: /api/v1/alerts")
+        .contains("the collector may be older than this swarmwatch");
+  }
+
+  @Test
   void usageErrorsExitTwo() {
     assertThat(run("status", "--bogus").code()).isEqualTo(Cli.USAGE);
     assertThat(run().code()).isEqualTo(Cli.USAGE);

@@ -215,6 +215,9 @@ public final class ApiClient {
             + status
             + ": "
             + errorText(body);
+    if (status == 404 && message.contains("no such route")) {
+      message += " (the collector may be older than this swarmwatch)";
+    }
     if (status == 401) {
       message +=
           token.isPresent()

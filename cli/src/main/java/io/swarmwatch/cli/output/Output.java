@@ -47,21 +47,38 @@ public final class Output {
     return clock;
   }
 
+  /**
+   * The reader of our output went away ({@code swarmwatch logs -f | head}): stop, quietly, instead
+   * of paging or following on into a closed pipe.
+   */
+  public static final class Closed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Closed() {
+      super("output closed", null, false, false);
+    }
+  }
+
   /** Pretty JSON, as a script or {@code jq} reads it. */
   public void printJson(Object value) {
-    out.println(write(PRETTY, value));
-    out.flush();
+    println(write(PRETTY, value));
   }
 
   /** One JSON value on one line (streams: one object per line). */
   public void printJsonLine(Object value) {
-    out.println(write(COMPACT, value));
-    out.flush();
+    println(write(COMPACT, value));
   }
 
   public void println(String line) {
     out.println(line);
-    out.flush();
+    flush();
+  }
+
+  /** Flushes; throws {@link Closed} if writing failed (PrintWriter only keeps a flag). */
+  private void flush() {
+    if (out.checkError()) {
+      throw new Closed();
+    }
   }
 
   /** The table, or {@code whenEmpty} if it has no rows. */
@@ -70,6 +87,7 @@ public final class Output {
       println(whenEmpty);
     } else {
       table.print(out);
+      flush();
     }
   }
 

@@ -35,7 +35,10 @@ final class CannedApi implements AutoCloseable {
           requests.add(ex.getRequestMethod() + " " + uri);
           String auth = ex.getRequestHeaders().getFirst("Authorization");
           authorizations.add(auth == null ? "" : auth);
-          Answer a = answers.get(ex.getRequestURI().getPath());
+          Answer a = answers.get(uri);
+          if (a == null) {
+            a = answers.get(ex.getRequestURI().getPath());
+          }
           if (a == null) {
             a =
                 new Answer(

@@ -74,6 +74,7 @@ class CliTest {
     healthyCluster();
     Run r = run("status");
     assertThat(r.code()).as(r.err()).isZero();
+    assertThat(api.requests).contains("GET /api/v1/replicas?status=unhealthy");
     assertThat(r.out())
         .contains("node-1", "manager (leader)", "connected 1.2.3")
         .contains("web", "2/2")
@@ -116,8 +117,14 @@ class CliTest {
             {"id":"abc123","health":{"status":"unhealthy","failingStreak":3,"log":[
               {"start":"2026-12-03T11:59:00Z","exitCode":0,"output":"ok"},
               {"start":"2026-12-03T11:59:30Z","exitCode":1,"output":"db down\\n"}]}}""");
+    api.answer(
+        "/api/v1/replicas?status=unhealthy",
+        400,
+        "{\"error\":\"parameter 'status' is not supported by this collector yet\"}");
     Run r = run("status");
-    assertThat(r.code()).isEqualTo(Cli.DEGRADED);
+    assertThat(r.code()).as(r.err()).isEqualTo(Cli.DEGRADED);
+    assertThat(api.requests)
+        .contains("GET /api/v1/replicas?status=unhealthy", "GET /api/v1/replicas");
     assertThat(r.out())
         .contains("health check failing: db down (exit 1)")
         .contains("service web is degraded (1/1 running, 0 healthy)");
@@ -141,6 +148,10 @@ class CliTest {
     assertThat(all.out())
         .contains("node node-2 is down", "node node-2 has no agent connected")
         .contains("service batch is down");
+    api.answer("/api/v1/services?stack=gone", "[]");
+    Run noStack = run("status", "--stack", "gone");
+    assertThat(noStack.code()).isEqualTo(Cli.DEGRADED);
+    assertThat(noStack.out()).contains("no services in stack gone");
     Run missing = run("status", "--service", "nope");
     assertThat(missing.code()).isEqualTo(Cli.DEGRADED);
     assertThat(missing.out()).contains("service nope not found");

@@ -224,7 +224,7 @@ public final class ApiClient {
               ? " (the token given was not accepted)"
               : " (no token given: use --token, SWARMWATCH_API_TOKEN or SWARMWATCH_API_TOKEN_FILE)";
     }
-    return new CollectorException(message);
+    return new CollectorException(message, status);
   }
 
   /** The {@code error} of a JSON error body, else the start of the body as text. */

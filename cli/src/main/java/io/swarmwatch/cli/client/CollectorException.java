@@ -8,7 +8,19 @@ package io.swarmwatch.cli.client;
 public final class CollectorException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  private final int httpStatus;
+
   public CollectorException(String message) {
+    this(message, 0);
+  }
+
+  public CollectorException(String message, int httpStatus) {
     super(message);
+    this.httpStatus = httpStatus;
+  }
+
+  /** The collector's HTTP status, or 0 when it gave none (not reached, broken off). */
+  public int httpStatus() {
+    return httpStatus;
   }
 }

@@ -32,14 +32,15 @@ record ClusterStatus(
    * @param services the services in scope (already filtered by stack, if one was given)
    * @param replicas replicas of those services (others are ignored)
    * @param onlyServices names (or ids) the user asked about; empty for all
-   * @param scoped true when a service or stack was named: nodes then don't count
+   * @param stack the stack the user asked about, or null: it must have services
    */
   static ClusterStatus of(
       JsonNode nodes,
       JsonNode services,
       JsonNode replicas,
       Set<String> onlyServices,
-      boolean scoped) {
+      String stack) {
+    boolean scoped = !onlyServices.isEmpty() || stack != null;
     List<String> problems = new ArrayList<>();
     List<JsonNode> nodeList = Json.list(nodes);
     if (!scoped) {
@@ -87,6 +88,9 @@ record ClusterStatus(
     for (String m : missing) {
       problems.add("service " + m + " not found");
     }
+    if (stack != null && serviceList.isEmpty()) {
+      problems.add("no services in stack " + stack);
+    }
 
     List<Flagged> flagged = new ArrayList<>();
     for (JsonNode r : Json.list(replicas)) {
@@ -103,7 +107,7 @@ record ClusterStatus(
                 + String.join(", ", counting.stream().map(Flag::rule).toList()));
       }
     }
-    return new ClusterStatus(nodeList, serviceList, flagged, problems);
+    return new ClusterStatus(nodeList, serviceList, List.copyOf(flagged), List.copyOf(problems));
   }
 
   /** {@code 1/2 running, 1 healthy}. */

@@ -48,17 +48,19 @@ public final class StatusCommand extends ApiCommand {
   protected int run(ApiClient api, Output out) {
     JsonNode nodes = api.get(Query.path("/api/v1/nodes"));
     JsonNode svcs = api.get(Query.path("/api/v1/services").param("stack", stack));
-    Query replicaQuery = Query.path("/api/v1/replicas");
-    if (services.size() == 1) {
-      replicaQuery.param("service", services.get(0));
+    JsonNode replicas;
+    try {
+      // Only the flagged ones: on a large cluster the full list is tens of megabytes.
+      replicas = api.get(replicas().param("status", "unhealthy"));
+    } catch (CollectorException e) {
+      if (e.httpStatus() != 400) {
+        throw e;
+      }
+      replicas = api.get(replicas()); // a collector without rules: judge every replica here
     }
-    JsonNode replicas = api.get(replicaQuery);
     Set<String> only = new LinkedHashSet<>(services);
     boolean scoped = !only.isEmpty() || stack != null;
-    ClusterStatus status = ClusterStatus.of(nodes, svcs, replicas, only, scoped);
-    if (stack != null && status.services().isEmpty()) {
-      status.problems().add("no services in stack " + stack);
-    }
+    ClusterStatus status = ClusterStatus.of(nodes, svcs, replicas, only, stack);
     List<ClusterStatus.Flagged> flagged = withProbeOutput(api, status.flagged());
     if (out.json()) {
       out.printJson(json(status, flagged));
@@ -66,6 +68,11 @@ public final class StatusCommand extends ApiCommand {
       print(status, flagged, scoped, out);
     }
     return status.ok() ? Cli.OK : Cli.DEGRADED;
+  }
+
+  private Query replicas() {
+    Query q = Query.path("/api/v1/replicas");
+    return services.size() == 1 ? q.param("service", services.get(0)) : q;
   }
 
   /**

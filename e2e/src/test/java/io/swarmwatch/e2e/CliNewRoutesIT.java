@@ -169,6 +169,7 @@ class CliNewRoutesIT {
       CliProcess.Result r = p.await();
       assertThat(r.exit()).as("%s", r).isZero();
       assertThat(r.out()).endsWith("web.2.zyxwvutsrqponmlkjihgfedcb@node-2 | line 3\n");
+      assertThat(r.err()).endsWith("warning: the collector ended the stream\n");
     }
     assertThat(requests)
         .containsExactly("GET /api/v1/logs?service=web&follow=true Bearer read-token");

@@ -102,6 +102,10 @@ public final class LogsCommand extends ApiCommand {
             .param("stream", stream);
     if (follow) {
       api.stream(q.flag("follow", true), e -> onEvent(e, format, out));
+      if (limit == null || printed < limit) {
+        // Following ends with Ctrl-C; an end from the other side (a restart) is worth knowing.
+        out.warn("the collector ended the stream");
+      }
       return Cli.OK;
     }
     ApiClient.Page page = api.page(q.param("limit", limit));

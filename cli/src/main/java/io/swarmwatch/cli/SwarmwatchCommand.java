@@ -20,12 +20,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code swarmwatch}: the root command; holds the global options and what a run is given. */
 @Command(
     name = "swarmwatch",
     mixinStandardHelpOptions = true,
+    // Subcommands inherit --help/--version (and the exit-code footer).
+    scope = ScopeType.INHERIT,
     versionProvider = Cli.Version.class,
     description = "The swarmwatch collector's view of a Docker Swarm, in a terminal.",
     subcommands = {

@@ -284,6 +284,11 @@ class CliTest {
         .isEqualTo(Cli.USAGE); // --comment is required
     assertThat(run("--timeout", "0s", "nodes").code()).isEqualTo(Cli.USAGE);
     assertThat(run("--help").code()).isZero();
+    Run help = run("logs", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--follow", "Exit codes:");
+    assertThat(run("silence", "add", "-h").code()).isZero();
+    assertThat(run("silence").code()).isEqualTo(Cli.USAGE);
   }
 
   @Test

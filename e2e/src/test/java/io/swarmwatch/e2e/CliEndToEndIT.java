@@ -185,10 +185,17 @@ class CliEndToEndIT {
     CliProcess.Result status = CliProcess.run(env(), "status", "--service", service);
     assertThat(status.exit()).as("%s", status).isEqualTo(1);
     assertThat(status.out())
-        .containsPattern(
-            service + "\\.1\\s+-\\s+\\S+\\s+(critical|warning)\\s+\\S+\\s+no suitable node")
+        // The rule engine's flag: stuck pending (the table cuts its reason short).
+        .containsPattern(service + "\\.1\\s+-\\s+pending\\s+(critical|warning)\\s+")
         .contains("degraded: ")
         .contains("service " + service + " is down (0/1 running, 0 healthy)");
+    // The flag's whole reason carries the scheduler's error.
+    CliProcess.Result flagged =
+        CliProcess.run(env(), "replicas", "--service", service, "--unhealthy", "-o", "json");
+    assertThat(flagged.exit()).as("%s", flagged).isZero();
+    assertThat(flagged.out())
+        .containsPattern("\"rule\"\\s*:\\s*\"pending\"")
+        .contains("no suitable node");
     // Unscoped, the broken service still fails the whole check.
     assertThat(CliProcess.run(env(), "status").exit()).isEqualTo(1);
 

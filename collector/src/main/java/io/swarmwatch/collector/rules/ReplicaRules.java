@@ -95,7 +95,17 @@ final class ReplicaRules {
     return overrides.settings(rule, r.service(), labels);
   }
 
+  /**
+   * "stopped" when swarm ended the task on purpose (an update, a scale-down, a removal): swarm sets
+   * the desired state to shutdown before it stops the container, and a task that failed by itself
+   * ends in state failed instead. Else the task's state.
+   */
   private static String state(SwarmTask t) {
+    boolean meantToStop = Set.of("shutdown", "remove").contains(t.getDesiredState());
+    if (STOPPED_ON_PURPOSE.contains(t.getState())
+        || meantToStop && !Set.of("failed", "rejected").contains(t.getState())) {
+      return "stopped";
+    }
     return t.getState();
   }
 
@@ -136,7 +146,7 @@ final class ReplicaRules {
             : oom.duration("hold");
     List<Failure> all =
         failures.since(subject.id(), round.now.minus(look)).stream()
-            .filter(f -> !STOPPED_ON_PURPOSE.contains(taskStates.getOrDefault(f.taskId(), "")))
+            .filter(f -> !"stopped".equals(taskStates.get(f.taskId())))
             .toList();
     if (loop.enabled()) {
       Instant from = round.now.minus(loop.duration("window"));

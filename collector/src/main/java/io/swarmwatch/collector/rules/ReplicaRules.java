@@ -110,7 +110,13 @@ final class ReplicaRules {
   }
 
   private void unhealthy(Round round, Subject subject, ReplicaView r, Settings s) {
-    if (!s.enabled() || !"running".equals(r.state()) || !"unhealthy".equals(r.health())) {
+    // Swarm stops an unhealthy task's container at once, and the agent's inspect after the
+    // health_status event may already find it exited (Docker keeps its last health): still the
+    // replica's current container, still flagged, until swarm's replacement takes the slot.
+    boolean ended = "exited".equals(r.state()) || "dead".equals(r.state());
+    if (!s.enabled()
+        || !("running".equals(r.state()) || ended)
+        || !"unhealthy".equals(r.health())) {
       return;
     }
     HealthView h = round.container(r.containerId()).map(c -> c.health()).orElse(null);

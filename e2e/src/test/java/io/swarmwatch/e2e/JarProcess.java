@@ -76,6 +76,11 @@ final class JarProcess implements AutoCloseable {
     return -1;
   }
 
+  /** SIGKILL: the process dies on the spot, as in a crash or a node losing power. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws InterruptedException {
     stop();

@@ -95,12 +95,28 @@ final class ReplicaRules {
     return overrides.settings(rule, r.service(), labels);
   }
 
+  /**
+   * "stopped" when swarm ended the task on purpose (an update, a scale-down, a removal): swarm sets
+   * the desired state to shutdown before it stops the container, and a task that failed by itself
+   * ends in state failed instead. Else the task's state.
+   */
   private static String state(SwarmTask t) {
+    boolean meantToStop = Set.of("shutdown", "remove").contains(t.getDesiredState());
+    if (STOPPED_ON_PURPOSE.contains(t.getState())
+        || meantToStop && !Set.of("failed", "rejected").contains(t.getState())) {
+      return "stopped";
+    }
     return t.getState();
   }
 
   private void unhealthy(Round round, Subject subject, ReplicaView r, Settings s) {
-    if (!s.enabled() || !"running".equals(r.state()) || !"unhealthy".equals(r.health())) {
+    // Swarm stops an unhealthy task's container at once, and the agent's inspect after the
+    // health_status event may already find it exited (Docker keeps its last health): still the
+    // replica's current container, still flagged, until swarm's replacement takes the slot.
+    boolean ended = "exited".equals(r.state()) || "dead".equals(r.state());
+    if (!s.enabled()
+        || !("running".equals(r.state()) || ended)
+        || !"unhealthy".equals(r.health())) {
       return;
     }
     HealthView h = round.container(r.containerId()).map(c -> c.health()).orElse(null);
@@ -136,7 +152,7 @@ final class ReplicaRules {
             : oom.duration("hold");
     List<Failure> all =
         failures.since(subject.id(), round.now.minus(look)).stream()
-            .filter(f -> !STOPPED_ON_PURPOSE.contains(taskStates.getOrDefault(f.taskId(), "")))
+            .filter(f -> !"stopped".equals(taskStates.get(f.taskId())))
             .toList();
     if (loop.enabled()) {
       Instant from = round.now.minus(loop.duration("window"));

@@ -400,4 +400,16 @@ class ReplicaRulesTest {
         .containsExactly("c2");
     assertThat(f.round()).isEmpty();
   }
+
+  @Test
+  void aContainerSwarmAlreadyStoppedForBeingUnhealthyIsStillFlagged() {
+    f.swarm(replicated("web", 1), running("c1", "web", 1));
+    Container.Builder c = webReplica("c1", 1);
+    c.setState("exited").setExitCode(0).setFinishedUnixNanos(f.now());
+    f.health(c, "unhealthy", 1, "bad");
+
+    assertThat(f.round())
+        .extracting(x -> x.flag().rule() + ": " + x.flag().reason())
+        .containsExactly("unhealthy: health check failing: exit 1: bad");
+  }
 }

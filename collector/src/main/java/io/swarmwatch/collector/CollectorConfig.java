@@ -2,6 +2,7 @@ package io.swarmwatch.collector;
 
 import io.swarmwatch.collector.alert.AlertsConfig;
 import io.swarmwatch.collector.api.ApiConfig;
+import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import java.util.Optional;
  *   <li>{@code SWARMWATCH_EVENTS_IN_MEMORY} = 100000 (recent events kept for the API)
  *   <li>{@code SWARMWATCH_MAX_MESSAGE_BYTES} = 16MiB (largest agent message accepted)
  *   <li>API tokens: see {@link ApiConfig}
+ *   <li>Rules: see {@link RulesConfig}
  *   <li>Alerts ({@code SWARMWATCH_ALERTS}, off by default): see {@link AlertsConfig}
  * </ul>
  */
@@ -28,6 +30,7 @@ public record CollectorConfig(
     int eventsInMemory,
     int maxMessageBytes,
     ApiConfig api,
+    RulesConfig rules,
     Optional<AlertsConfig> alerts) {
 
   public static CollectorConfig from(Env env) {
@@ -47,6 +50,7 @@ public record CollectorConfig(
         events,
         (int) maxMessage,
         ApiConfig.from(env),
+        RulesConfig.from(env),
         AlertsConfig.from(env));
   }
 

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged collector with alerting on: pending notifications survive {@code kill -9}, silences
  * and history survive a restart, writes need the admin token, and a bad alerts file stops the start
- * with the line of the mistake. (No rule engine feeds the jar yet, so the pending notification is
- * written into the data directory the way the collector itself writes one.)
+ * with the line of the mistake. The pending notification is written into the data directory the way
+ * the collector writes one, so the test needs no failing service to produce it.
  */
 class AlertsEndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();

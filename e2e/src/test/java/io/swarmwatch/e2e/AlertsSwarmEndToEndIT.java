@@ -142,6 +142,9 @@ class AlertsSwarmEndToEndIT {
         .atMost(Duration.ofSeconds(5))
         .until(() -> !messages("firing").isEmpty());
     Received firing = messages("firing").get(0);
+    System.out.printf(
+        "alerts e2e: firing reached the receiver %d ms after the API first showed unhealthy%n",
+        (firing.nanos() - unhealthyAt[0]) / 1_000_000);
     assertThat(Duration.ofNanos(firing.nanos() - unhealthyAt[0]))
         .as("firing within 2 s of the API showing unhealthy")
         .isLessThan(Duration.ofSeconds(2));

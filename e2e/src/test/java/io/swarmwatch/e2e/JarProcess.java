@@ -81,6 +81,11 @@ final class JarProcess implements AutoCloseable {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** The exit code once it has exited by itself within the timeout; -1 if still running. */
+  int awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+  }
+
   @Override
   public void close() throws InterruptedException {
     stop();

@@ -248,4 +248,43 @@ class AlertingIT {
                     .anyMatch(a -> a.outcome().equals("dropped") && a.receiver().equals("pager")));
     assertThat(slack.requests()).isEmpty();
   }
+
+  /**
+   * Benchmark for BENCHMARKS.md: onChange(RAISED) to the receiver holding the POST, default group
+   * wait (100 ms), 60 incidents one after another, the generic webhook format.
+   */
+  @Test
+  void latencyFromRaisedToTheReceiversPost() throws Exception {
+    AlertRules base = rules("");
+    start(
+        AlertRulesParser.parse(
+            "receivers:\n  - {name: hook, type: webhook, url: \"%s\", rate_limit: 1000/s}\n"
+                    .formatted(hook.url("/bench"))
+                + "default_receiver: hook\n",
+            "bench.yml"));
+    assertThat(base.grouping().groupWait()).isEqualTo(Duration.ofMillis(100));
+    int n = 60;
+    long[] ms = new long[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      alerting.onChange(raised(replica("bench" + i, 1, "n"), "unhealthy", "x", Instant.now()));
+      int want = i + 1;
+      await().atMost(2, TimeUnit.SECONDS).until(() -> hook.requests().size() == want);
+      ms[i] = TimeUnit.NANOSECONDS.toMicros(hook.requests().get(i).nanos() - t0);
+    }
+    long[] sorted = ms.clone();
+    java.util.Arrays.sort(sorted);
+    String line =
+        String.format(
+            "alert latency onChange(RAISED) -> receiver POST, n=%d, group_wait=100ms: min %.1f ms, median %.1f ms, p99 %.1f ms, max %.1f ms",
+            n,
+            sorted[0] / 1000.0,
+            sorted[n / 2] / 1000.0,
+            sorted[(int) Math.ceil(n * 0.99) - 1] / 1000.0,
+            sorted[n - 1] / 1000.0);
+    System.out.println(line);
+    Files.writeString(Path.of("target", "alert-latency.txt"), line + "\n");
+    assertThat(sorted[n / 2]).as("median, µs").isLessThan(250_000);
+    assertThat(sorted[(int) Math.ceil(n * 0.99) - 1]).as("p99, µs").isLessThan(1_000_000);
+  }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Pending notifications on disk, one file each under {@code <data>/alerts/pending}. Crash-safe: a
  * file is written under a temporary name, forced to disk, then renamed atomically (and the
  * directory forced), so after a crash a file is either whole or absent; leftover temporaries are
- * removed at start. File names start with the creation time so a restart re-sends in order.
+ * removed at start. A file is named after the notification's id; a restart re-sends in creation
+ * order.
  */
 public final class PendingStore {
   private static final Logger log = LoggerFactory.getLogger(PendingStore.class);
@@ -109,7 +110,7 @@ public final class PendingStore {
           continue;
         }
         JsonNode o = JSON.readTree(f.toFile());
-        out.add(
+        Pending p =
             new Pending(
                 o.path("id").asText(),
                 o.path("receiver").asText(),
@@ -120,7 +121,17 @@ public final class PendingStore {
                 Instant.parse(o.path("createdAt").asText()),
                 o.path("attempt").asInt(),
                 o.path("query").asText(""),
-                o.path("body").asText().getBytes(StandardCharsets.UTF_8)));
+                o.path("body").asText().getBytes(StandardCharsets.UTF_8));
+        if (!p.id().matches("[A-Za-z0-9_-]+")) {
+          throw new IllegalArgumentException("bad id '" + p.id() + "'");
+        }
+        if (!f.equals(file(p))) {
+          // Written under another name (by hand, or an older layout): adopt it, so that the
+          // rewrite after an attempt and the removal after delivery find the same file.
+          Files.move(
+              f, file(p), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        out.add(p);
       } catch (IOException | RuntimeException e) {
         Path aside = f.resolveSibling(name + ".bad");
         log.warn("unreadable pending notification {} moved to {}: {}", f, aside, e.toString());
@@ -131,12 +142,12 @@ public final class PendingStore {
         }
       }
     }
+    out.sort(java.util.Comparator.comparing(Pending::createdAt).thenComparing(Pending::id));
     return out;
   }
 
   private Path file(Pending p) {
-    return dir.resolve(
-        String.format("%020d", p.createdAt().toEpochMilli()) + "-" + p.id() + ".json");
+    return dir.resolve(p.id() + ".json");
   }
 
   private void forceDir() {

@@ -1,6 +1,7 @@
 package io.swarmwatch.collector;
 
 import io.swarmwatch.collector.api.ApiConfig;
+import io.swarmwatch.collector.logs.LogStoreConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import java.util.Optional;
  *   <li>{@code SWARMWATCH_EVENTS_IN_MEMORY} = 100000 (recent events kept for the API)
  *   <li>{@code SWARMWATCH_MAX_MESSAGE_BYTES} = 16MiB (largest agent message accepted)
  *   <li>API tokens: see {@link ApiConfig}
+ *   <li>the log store ({@code SWARMWATCH_DATA_DIR}, {@code SWARMWATCH_LOGS_*}): see {@link
+ *       LogStoreConfig}
  * </ul>
  */
 public record CollectorConfig(
@@ -25,7 +28,8 @@ public record CollectorConfig(
     Optional<String> agentToken,
     int eventsInMemory,
     int maxMessageBytes,
-    ApiConfig api) {
+    ApiConfig api,
+    LogStoreConfig logs) {
 
   public static CollectorConfig from(Env env) {
     int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
@@ -43,7 +47,8 @@ public record CollectorConfig(
         env.secret("SWARMWATCH_AGENT_TOKEN"),
         events,
         (int) maxMessage,
-        ApiConfig.from(env));
+        ApiConfig.from(env),
+        LogStoreConfig.from(env));
   }
 
   @Override

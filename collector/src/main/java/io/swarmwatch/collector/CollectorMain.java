@@ -7,6 +7,11 @@ import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.IngestService;
 import io.swarmwatch.collector.ingest.Ingester;
+import io.swarmwatch.collector.ingest.SwarmReporterElection;
+import io.swarmwatch.collector.logs.LogTail;
+import io.swarmwatch.collector.logs.Logs;
+import io.swarmwatch.collector.logs.LogsApi;
+import io.swarmwatch.collector.logs.LuceneLogStore;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.common.ConfigException;
@@ -29,16 +34,24 @@ public final class CollectorMain implements AutoCloseable {
   private final ClusterModel model;
   private final Ingester ingester;
   private final HttpApiServer http;
+  private final Logs logs;
   private Server grpc;
   private boolean closed;
 
   CollectorMain(CollectorConfig config, Clock clock) {
     this.config = config;
     this.model = new ClusterModel(clock, config.eventsInMemory());
-    this.ingester = new Ingester(model);
+    this.logs =
+        new Logs(
+            new LuceneLogStore(config.logs(), clock), new LogTail(config.logs().followBuffer()));
+    this.ingester = new Ingester(model, new SwarmReporterElection(), logs);
     this.http =
         new HttpApiServer(
-            model, clock, new ClusterMetrics(model, ingester.counters()), config.api(), List.of());
+            model,
+            clock,
+            new ClusterMetrics(model, ingester.counters()),
+            config.api(),
+            List.of(new LogsApi(logs)));
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */
@@ -76,6 +89,7 @@ public final class CollectorMain implements AutoCloseable {
       }
     }
     http.close();
+    logs.close();
   }
 
   public static void main(String[] args) throws Exception {

@@ -10,6 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swarmwatch.collector.MutableClock;
 import io.swarmwatch.collector.SwarmProtos;
 import io.swarmwatch.collector.ingest.IngestCounters;
+import io.swarmwatch.collector.logs.LogStoreConfig;
+import io.swarmwatch.collector.logs.LogTail;
+import io.swarmwatch.collector.logs.Logs;
+import io.swarmwatch.collector.logs.LogsApi;
+import io.swarmwatch.collector.logs.LuceneLogStore;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
 import java.net.URI;
@@ -18,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +32,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OpenAPI document and the server agree: every route is documented, every documented route
@@ -44,13 +51,24 @@ class OpenApiDocumentTest {
 
   /** A valid sample value per query parameter name. */
   private static final Map<String, String> SAMPLES =
-      Map.of("since", "10m", "until", "2024-05-01T10:00:00Z", "limit", "5", "status", "ok");
+      Map.ofEntries(
+          Map.entry("since", "10m"),
+          Map.entry("until", "2024-05-01T10:00:00Z"),
+          Map.entry("limit", "5"),
+          Map.entry("status", "ok"),
+          Map.entry("stream", "stdout"),
+          Map.entry("order", "desc"),
+          Map.entry("cursor", "1714557600000000000.1"),
+          Map.entry("follow", "false"),
+          Map.entry("regex", "x+"));
 
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private final MutableClock clock = new MutableClock(NOW);
   private final ClusterModel model = new ClusterModel(clock, 100);
   private HttpApiServer server;
+  private Logs logs;
+  @TempDir Path dataDir;
   private int port;
 
   @BeforeEach
@@ -63,19 +81,32 @@ class OpenApiDocumentTest {
             .addServices(SwarmProtos.replicated("web", 1))
             .addNodes(SwarmProtos.node("node-1", "alpha", "manager"))
             .build());
+    logs =
+        new Logs(
+            new LuceneLogStore(
+                new LogStoreConfig(
+                    dataDir,
+                    Duration.ofDays(1),
+                    1L << 30,
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    100),
+                clock),
+            new LogTail(100));
     server =
         new HttpApiServer(
             model,
             clock,
             new ClusterMetrics(model, new IngestCounters()),
             ApiConfig.open(),
-            List.of());
+            List.of(new LogsApi(logs)));
     port = server.start("127.0.0.1", 0);
   }
 
   @AfterEach
   void stop() {
     server.close();
+    logs.close();
   }
 
   @Test

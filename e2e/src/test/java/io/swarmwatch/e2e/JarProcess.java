@@ -76,6 +76,11 @@ final class JarProcess implements AutoCloseable {
     return -1;
   }
 
+  /** SIGKILL: the process gets no chance to flush or clean up (a crash, an OOM kill). */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws InterruptedException {
     stop();

@@ -2,6 +2,7 @@ package io.swarmwatch.agent;
 
 import io.swarmwatch.agent.docker.WatchConfig;
 import io.swarmwatch.agent.host.HostConfig;
+import io.swarmwatch.agent.logs.LogsConfig;
 import io.swarmwatch.agent.ship.ShipperConfig;
 import io.swarmwatch.agent.usage.UsageConfig;
 import io.swarmwatch.common.ConfigException;
@@ -30,6 +31,7 @@ import java.time.Duration;
  *       {@code SWARMWATCH_HOST_ROOTFS} = {@code /}: where the host's are visible (in a container,
  *       mounted read-only, e.g. at {@code /host/proc}, {@code /host/sys}, {@code /host/root})
  *   <li>{@code SWARMWATCH_CGROUP_ROOT} = {@code <SWARMWATCH_HOST_SYS>/fs/cgroup}
+ *   <li>log capture: see {@link LogsConfig}
  * </ul>
  */
 public record AgentConfig(
@@ -41,7 +43,8 @@ public record AgentConfig(
     UsageConfig usage,
     HostConfig host,
     Duration hostInterval,
-    Duration statsInterval) {
+    Duration statsInterval,
+    LogsConfig logs) {
 
   public static AgentConfig from(Env env) {
     Duration min = env.duration("SWARMWATCH_RECONNECT_MIN", Duration.ofSeconds(1));
@@ -85,7 +88,8 @@ public record AgentConfig(
         usage,
         new HostConfig(proc, sys, rootFs),
         atLeast(env, "SWARMWATCH_HOST_INTERVAL", Duration.ofSeconds(10)),
-        atLeast(env, "SWARMWATCH_STATS_INTERVAL", Duration.ofSeconds(30)));
+        atLeast(env, "SWARMWATCH_STATS_INTERVAL", Duration.ofSeconds(30)),
+        LogsConfig.from(env, dockerHost));
   }
 
   /** Sampling faster than once a second costs more than it tells. */

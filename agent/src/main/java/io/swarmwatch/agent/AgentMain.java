@@ -9,6 +9,8 @@ import io.swarmwatch.agent.docker.EngineSink;
 import io.swarmwatch.agent.docker.EngineWatcher;
 import io.swarmwatch.agent.docker.NodeReader;
 import io.swarmwatch.agent.host.HostSampler;
+import io.swarmwatch.agent.logs.LogCollector;
+import io.swarmwatch.agent.logs.OutboxLogSink;
 import io.swarmwatch.agent.metrics.AgentMetrics;
 import io.swarmwatch.agent.ship.Outbox;
 import io.swarmwatch.agent.ship.Shipper;
@@ -45,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * streams it to the collector.
  *
  * <p>Threads, whatever the number of containers: docker-java's event stream, the usage sampler, one
- * scheduler for host samples and the agent's own metrics, the swarm reporter, the shipper and
- * gRPC's event loop. No thread per container.
+ * scheduler for host samples and the agent's own metrics, the swarm reporter, the shipper, gRPC's
+ * event loop, and for logs one selector thread over all containers' log streams plus one inspect
+ * thread. No thread per container.
  */
 public final class AgentMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
@@ -57,6 +60,7 @@ public final class AgentMain implements AutoCloseable {
   private final Shipper shipper;
   private final UsageSampler usage;
   private final HostSampler host;
+  private final LogCollector logs;
   private final AgentMetrics metrics;
   private final NodeReader nodes;
   private final AgentConfig config;
@@ -85,7 +89,11 @@ public final class AgentMain implements AutoCloseable {
             v -> outbox.put(AgentMessage.newBuilder().setSwarm(v).build()),
             config.swarmInterval(),
             Duration.ofMillis(250));
-    ContainerRegistry registry = new ContainerRegistry(new OutboxSink(outbox, swarmReporter));
+    OutboxLogSink logSink = new OutboxLogSink(outbox);
+    Runnable[] containerChanged = {() -> {}};
+    ContainerRegistry registry =
+        new ContainerRegistry(
+            new OutboxSink(outbox, swarmReporter, () -> containerChanged[0].run()));
     this.watcher = new EngineWatcher(docker, config.watch(), registry, clock);
     this.usage =
         new UsageSampler(
@@ -117,8 +125,34 @@ public final class AgentMain implements AutoCloseable {
               return s;
             },
             swarmReporter::setEnabled);
+    shipper.setDeliveryListener(logSink);
+    if (config.logs().enabled() && config.logs().engine().isPresent()) {
+      this.logs = LogCollector.create(config.logs(), registry::all, docker, logSink);
+      containerChanged[0] = logs::poke;
+    } else {
+      this.logs = null;
+      if (config.logs().enabled()) {
+        log.warn(
+            "log capture is off: it reads the Engine over unix:// or plain tcp://, and DOCKER_TLS_VERIFY"
+                + " is set");
+      }
+    }
     this.metrics = new AgentMetrics();
-    registerMetrics(registry);
+    registerMetrics(registry, logSink);
+    if (logs != null) {
+      metrics
+          .counter("logs.lines", "log lines read from the Engine", logs, LogCollector::lines)
+          .counter("logs.bytes", "log bytes read from the Engine", logs, LogCollector::bytes)
+          .counter("logs.batches", "log batches handed on", logs, LogCollector::batches)
+          .counter("logs.streams", "container log streams opened", logs, LogCollector::streams)
+          .counter(
+              "logs.errors", "failed log streams and checkpoint writes", logs, LogCollector::errors)
+          .counter(
+              "logs.pauses",
+              "times reading stopped because the collector lagged",
+              logs,
+              LogCollector::pauses);
+    }
     this.periodic =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -149,7 +183,7 @@ public final class AgentMain implements AutoCloseable {
     return 0;
   }
 
-  private void registerMetrics(ContainerRegistry registry) {
+  private void registerMetrics(ContainerRegistry registry, OutboxLogSink logSink) {
     metrics
         .counter("engine.events", "Engine events received", watcher, EngineWatcher::events)
         .counter(
@@ -192,6 +226,11 @@ public final class AgentMain implements AutoCloseable {
         .counter("collector.sent", "messages sent to the collector", shipper, Shipper::sent)
         .counter("collector.acked", "messages the collector acknowledged", shipper, Shipper::acked)
         .gauge("outbox.size", "messages waiting to be sent", null, outbox, Outbox::size)
+        .counter(
+            "logs.resent",
+            "log batches put in the outbox again (stream broke before the ack, or outbox full)",
+            logSink,
+            OutboxLogSink::resent)
         .counter(
             "outbox.dropped",
             "messages dropped because the outbox was full",
@@ -244,6 +283,9 @@ public final class AgentMain implements AutoCloseable {
     periodic.scheduleAtFixedRate(this::sampleHost, 0, hostMs, TimeUnit.MILLISECONDS);
     long statsMs = config.statsInterval().toMillis();
     periodic.scheduleAtFixedRate(this::sendStats, statsMs, statsMs, TimeUnit.MILLISECONDS);
+    if (logs != null) {
+      logs.start();
+    }
     shipper.start();
   }
 
@@ -280,6 +322,9 @@ public final class AgentMain implements AutoCloseable {
       return;
     }
     stopped.countDown();
+    if (logs != null) {
+      logs.close(); // first: its last batch can still go out, its checkpoints are written
+    }
     shipper.close();
     periodic.shutdownNow();
     swarmReporter.close();
@@ -335,7 +380,8 @@ public final class AgentMain implements AutoCloseable {
    * Engine observations become outbox messages (their sequence is set when sent); a service or node
    * event also tells the swarm reporter to read the swarm view again.
    */
-  private record OutboxSink(Outbox outbox, SwarmReporter swarm) implements EngineSink {
+  private record OutboxSink(Outbox outbox, SwarmReporter swarm, Runnable containerChanged)
+      implements EngineSink {
     @Override
     public void event(ContainerEvent event) {
       outbox.put(AgentMessage.newBuilder().setEvent(event).build());
@@ -347,6 +393,7 @@ public final class AgentMain implements AutoCloseable {
     @Override
     public void container(Container container) {
       outbox.put(AgentMessage.newBuilder().setContainer(container).build());
+      containerChanged.run();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.swarmwatch.collector;
 
 import io.swarmwatch.collector.alert.AlertsConfig;
 import io.swarmwatch.collector.api.ApiConfig;
+import io.swarmwatch.collector.logs.LogStoreConfig;
 import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
@@ -20,6 +21,8 @@ import java.util.Optional;
  *   <li>API tokens: see {@link ApiConfig}
  *   <li>Rules: see {@link RulesConfig}
  *   <li>Alerts ({@code SWARMWATCH_ALERTS}, off by default): see {@link AlertsConfig}
+ *   <li>the log store ({@code SWARMWATCH_DATA_DIR}, {@code SWARMWATCH_LOGS_*}): see {@link
+ *       LogStoreConfig}
  * </ul>
  */
 public record CollectorConfig(
@@ -31,7 +34,8 @@ public record CollectorConfig(
     int maxMessageBytes,
     ApiConfig api,
     RulesConfig rules,
-    Optional<AlertsConfig> alerts) {
+    Optional<AlertsConfig> alerts,
+    LogStoreConfig logs) {
 
   public static CollectorConfig from(Env env) {
     int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
@@ -51,7 +55,8 @@ public record CollectorConfig(
         (int) maxMessage,
         ApiConfig.from(env),
         RulesConfig.from(env),
-        AlertsConfig.from(env));
+        AlertsConfig.from(env),
+        LogStoreConfig.from(env));
   }
 
   @Override

@@ -9,6 +9,11 @@ import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.IngestService;
 import io.swarmwatch.collector.ingest.Ingester;
+import io.swarmwatch.collector.ingest.SwarmReporterElection;
+import io.swarmwatch.collector.logs.LogTail;
+import io.swarmwatch.collector.logs.Logs;
+import io.swarmwatch.collector.logs.LogsApi;
+import io.swarmwatch.collector.logs.LuceneLogStore;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.collector.rules.RuleEngine;
@@ -39,20 +44,25 @@ public final class CollectorMain implements AutoCloseable {
   private final HttpApiServer http;
   private final WebModule web;
   private final Optional<Alerting> alerting;
+  private final Logs logs;
   private Server grpc;
   private boolean closed;
 
   CollectorMain(CollectorConfig config, Clock clock) {
     this.config = config;
     this.model = new ClusterModel(clock, config.eventsInMemory());
-    this.ingester = new Ingester(model);
+    this.logs =
+        new Logs(
+            new LuceneLogStore(config.logs(), clock), new LogTail(config.logs().followBuffer()));
+    this.ingester = new Ingester(model, new SwarmReporterElection(), logs);
     this.rules = new RuleEngine(model, config.rules(), clock);
     this.web = new WebModule(model);
     rules.subscribe(web);
     // Reads and validates the alerts file: a bad one stops the start with a ConfigException.
     this.alerting = config.alerts().map(a -> Alerting.start(a, clock));
     alerting.ifPresent(rules::subscribe);
-    List<ApiModule> modules = new ArrayList<>(List.of(new RulesApi(rules, model), web));
+    List<ApiModule> modules =
+        new ArrayList<>(List.of(new RulesApi(rules, model), web, new LogsApi(logs)));
     alerting.ifPresent(a -> modules.add(a.api()));
     this.http =
         new HttpApiServer(
@@ -116,6 +126,7 @@ public final class CollectorMain implements AutoCloseable {
     http.close();
     web.close();
     alerting.ifPresent(Alerting::close);
+    logs.close();
   }
 
   public static void main(String[] args) throws Exception {

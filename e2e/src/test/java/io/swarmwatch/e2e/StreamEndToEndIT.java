@@ -49,9 +49,14 @@ class StreamEndToEndIT {
             "collector",
             "swarmwatch.collector.jar",
             Map.of(
-                "SWARMWATCH_BIND", "127.0.0.1",
-                "SWARMWATCH_HTTP_PORT", Integer.toString(http),
-                "SWARMWATCH_GRPC_PORT", Integer.toString(grpc)));
+                "SWARMWATCH_BIND",
+                "127.0.0.1",
+                "SWARMWATCH_HTTP_PORT",
+                Integer.toString(http),
+                "SWARMWATCH_GRPC_PORT",
+                Integer.toString(grpc),
+                "SWARMWATCH_DATA_DIR",
+                "target/e2e-data/" + http));
     api = new Api(http);
     await("collector ready (" + collector + ")")
         .atMost(Duration.ofSeconds(30))
@@ -62,12 +67,19 @@ class StreamEndToEndIT {
             "agent",
             "swarmwatch.agent.jar",
             Map.of(
-                "DOCKER_HOST", dockerHost,
-                "SWARMWATCH_COLLECTOR", "127.0.0.1:" + grpc,
+                "DOCKER_HOST",
+                dockerHost,
+                "SWARMWATCH_COLLECTOR",
+                "127.0.0.1:" + grpc,
+                "SWARMWATCH_SPOOL_DIR",
+                "target/e2e-spool/" + grpc,
                 // Faster than the defaults so the test sees several samples quickly.
-                "SWARMWATCH_USAGE_INTERVAL", "1s",
-                "SWARMWATCH_HOST_INTERVAL", "1s",
-                "SWARMWATCH_STATS_INTERVAL", "1s"));
+                "SWARMWATCH_USAGE_INTERVAL",
+                "1s",
+                "SWARMWATCH_HOST_INTERVAL",
+                "1s",
+                "SWARMWATCH_STATS_INTERVAL",
+                "1s"));
     await("agent connected (" + agent + ")")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))

@@ -107,6 +107,11 @@ public final class ContainerRegistry implements EngineSink {
         .toList();
   }
 
+  /** Every known container, whatever its state. */
+  public synchronized List<Container> all() {
+    return List.copyOf(containers.values());
+  }
+
   public synchronized int size() {
     return containers.size();
   }

@@ -56,6 +56,16 @@ public final class Outbox {
     }
   }
 
+  /** Whether this very message instance is still waiting (a linear scan: for rare checks). */
+  public synchronized boolean contains(AgentMessage message) {
+    for (AgentMessage m : queue) {
+      if (m == message) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public synchronized int size() {
     return queue.size();
   }

@@ -55,6 +55,7 @@ public final class Shipper implements AutoCloseable {
   private final AtomicLong sent = new AtomicLong();
   private volatile ClientCallStreamObserver<AgentMessage> current;
   private volatile boolean connected;
+  private volatile DeliveryListener delivery = DeliveryListener.NONE;
 
   public Shipper(
       ShipperConfig config, Outbox outbox, Supplier<Hello> hello, Supplier<Snapshot> snapshot) {
@@ -89,6 +90,11 @@ public final class Shipper implements AutoCloseable {
 
   public void start() {
     thread.start();
+  }
+
+  /** Who is told about sends, acks and stream ends of outbox messages (one listener). */
+  public void setDeliveryListener(DeliveryListener listener) {
+    this.delivery = listener;
   }
 
   public boolean connected() {
@@ -154,6 +160,7 @@ public final class Shipper implements AutoCloseable {
         connected = false;
         current = null;
         reportSwarm.accept(false);
+        delivery.streamEnded();
       }
       try {
         if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -195,6 +202,7 @@ public final class Shipper implements AutoCloseable {
             }
             if (m.hasAck()) {
               acked.accumulateAndGet(m.getAck().getSeq(), Math::max);
+              delivery.acked(m.getAck().getSeq());
               synchronized (ready) {
                 ready.notifyAll();
               }
@@ -243,8 +251,9 @@ public final class Shipper implements AutoCloseable {
         if (m == null) {
           continue;
         }
-        send(requests, m.toBuilder(), done, ready);
+        long s = send(requests, m.toBuilder(), done, ready);
         outbox.remove(m);
+        delivery.sent(m, s);
         long drops = outbox.dropped();
         if (drops != reportedDrops) {
           log.warn("outbox was full: {} messages dropped since start", drops);

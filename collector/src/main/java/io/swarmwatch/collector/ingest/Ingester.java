@@ -1,5 +1,6 @@
 package io.swarmwatch.collector.ingest;
 
+import io.swarmwatch.collector.logs.Logs;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.proto.v1.AgentMessage;
 import io.swarmwatch.proto.v1.CollectorMessage;
@@ -15,14 +16,24 @@ public final class Ingester {
   private final ClusterModel model;
   private final SwarmReporterElection election;
   private final IngestCounters counters = new IngestCounters();
+  private final Logs logs;
 
   public Ingester(ClusterModel model) {
     this(model, new SwarmReporterElection());
   }
 
   public Ingester(ClusterModel model, SwarmReporterElection election) {
+    this(model, election, null);
+  }
+
+  /**
+   * @param logs where log batches go; null for a collector without a log store (batches are then
+   *     acknowledged and dropped)
+   */
+  public Ingester(ClusterModel model, SwarmReporterElection election, Logs logs) {
     this.model = model;
     this.election = election;
+    this.logs = logs;
   }
 
   public IngestCounters counters() {
@@ -108,6 +119,11 @@ public final class Ingester {
         case USAGE -> model.usage(m.getUsage());
         case HOST -> model.host(node, m.getHost());
         case STATS -> model.agentStats(node, m.getStats());
+        case LOGS -> {
+          if (logs != null) {
+            logs.ingest(node, hello.getNode().getHostname(), m.getLogs());
+          }
+        }
         case SWARM -> {
           // Only the chosen reporter's view counts: a late view from an agent that was
           // replaced must not overwrite the current reporter's.

@@ -12,6 +12,11 @@ import io.swarmwatch.collector.SwarmProtos;
 import io.swarmwatch.collector.alert.Alerting;
 import io.swarmwatch.collector.alert.config.AlertRulesParser;
 import io.swarmwatch.collector.ingest.IngestCounters;
+import io.swarmwatch.collector.logs.LogStoreConfig;
+import io.swarmwatch.collector.logs.LogTail;
+import io.swarmwatch.collector.logs.Logs;
+import io.swarmwatch.collector.logs.LogsApi;
+import io.swarmwatch.collector.logs.LuceneLogStore;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.collector.rules.RuleEngine;
@@ -53,15 +58,20 @@ class OpenApiDocumentTest {
 
   /** A valid sample value per query parameter name. */
   private static final Map<String, String> SAMPLES =
-      Map.of(
-          "since", "10m",
-          "until", "2024-05-01T10:00:00Z",
-          "limit", "5",
-          "status", "ok",
-          "rule", "unhealthy",
-          "type", "replica",
-          "severity", "warning",
-          "service", "web");
+      Map.ofEntries(
+          Map.entry("since", "10m"),
+          Map.entry("until", "2024-05-01T10:00:00Z"),
+          Map.entry("limit", "5"),
+          Map.entry("status", "ok"),
+          Map.entry("rule", "unhealthy"),
+          Map.entry("type", "replica"),
+          Map.entry("severity", "warning"),
+          Map.entry("service", "web"),
+          Map.entry("stream", "stdout"),
+          Map.entry("order", "desc"),
+          Map.entry("cursor", "1714557600000000000.1"),
+          Map.entry("follow", "false"),
+          Map.entry("regex", "x+"));
 
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, String> ids = new java.util.HashMap<>(IDS);
@@ -72,6 +82,8 @@ class OpenApiDocumentTest {
   private final RuleEngine rules = new RuleEngine(model, RulesConfig.defaults(), clock);
   private HttpApiServer server;
   private Alerting alerting;
+  private Logs logs;
+  @TempDir Path dataDir;
   private int port;
   @TempDir Path alertsDir;
 
@@ -95,13 +107,25 @@ class OpenApiDocumentTest {
             alertsDir,
             "",
             clock);
+    logs =
+        new Logs(
+            new LuceneLogStore(
+                new LogStoreConfig(
+                    dataDir,
+                    Duration.ofDays(1),
+                    1L << 30,
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    100),
+                clock),
+            new LogTail(100));
     server =
         new HttpApiServer(
             model,
             clock,
             new ClusterMetrics(model, new IngestCounters()),
             ApiConfig.open(),
-            List.of(new RulesApi(rules, model), web, alerting.api()));
+            List.of(new RulesApi(rules, model), web, alerting.api(), new LogsApi(logs)));
     port = server.start("127.0.0.1", 0);
     HttpResponse<String> silence =
         http.send(
@@ -121,6 +145,7 @@ class OpenApiDocumentTest {
     web.close();
     rules.close();
     alerting.close();
+    logs.close();
   }
 
   @Test

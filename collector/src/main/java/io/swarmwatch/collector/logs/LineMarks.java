@@ -1,0 +1,93 @@
+package io.swarmwatch.collector.logs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which line numbers of each container are stored, as merged ranges, so a batch the agent sends
+ * again (its acknowledgement was lost with a stream) is not stored twice, whatever order the resent
+ * and the newer batches arrive in. Persisted next to the index after each commit ({@code
+ * line-marks}: {@code <container> <from>-<to> …} per line), so it holds across restarts.
+ *
+ * <p>Thread-safe (callers hold the store's write lock anyway).
+ */
+final class LineMarks {
+  // Past this many separate ranges (gaps that never filled) the oldest are merged, so a container
+  // can't grow this without bound.
+  private static final int MAX_RANGES = 64;
+
+  private final Path file;
+  private final Map<String, TreeMap<Long, Long>> ranges = new HashMap<>();
+
+  LineMarks(Path file) throws IOException {
+    this.file = file;
+    if (Files.exists(file)) {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String[] f = line.trim().split(" ");
+        if (f.length < 2) {
+          continue;
+        }
+        TreeMap<Long, Long> m = new TreeMap<>();
+        for (int i = 1; i < f.length; i++) {
+          int dash = f[i].indexOf('-');
+          if (dash > 0) {
+            m.put(
+                Long.parseLong(f[i].substring(0, dash)), Long.parseLong(f[i].substring(dash + 1)));
+          }
+        }
+        ranges.put(f[0], m);
+      }
+    }
+  }
+
+  /** True if the line is new (and now marked); false if it was stored before. */
+  synchronized boolean mark(String container, long lineNo) {
+    if (lineNo <= 0) {
+      return true; // an agent that doesn't number lines: nothing to deduplicate by
+    }
+    TreeMap<Long, Long> m = ranges.computeIfAbsent(container, k -> new TreeMap<>());
+    var floor = m.floorEntry(lineNo);
+    if (floor != null && floor.getValue() >= lineNo) {
+      return false;
+    }
+    long from = lineNo;
+    long to = lineNo;
+    if (floor != null && floor.getValue() == lineNo - 1) {
+      from = floor.getKey();
+    }
+    Long next = m.get(lineNo + 1);
+    if (next != null) {
+      to = next;
+      m.remove(lineNo + 1);
+    }
+    m.put(from, to);
+    while (m.size() > MAX_RANGES) {
+      var first = m.pollFirstEntry();
+      var second = m.pollFirstEntry();
+      m.put(first.getKey(), second.getValue());
+    }
+    return true;
+  }
+
+  synchronized void save() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    ranges.forEach(
+        (c, m) -> {
+          sb.append(c);
+          m.forEach((f, t) -> sb.append(' ').append(f).append('-').append(t));
+          sb.append('\n');
+        });
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+    try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}

@@ -1,0 +1,335 @@
+package io.swarmwatch.collector.logs;
+
+import io.swarmwatch.proto.v1.LogBatch;
+import io.swarmwatch.proto.v1.LogLine;
+import io.swarmwatch.proto.v1.LogSource;
+import io.swarmwatch.proto.v1.LogStream;
+import io.swarmwatch.proto.v1.SwarmIdentity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded log store: Apache Lucene, one index per hour under {@code SWARMWATCH_DATA_DIR/logs}.
+ *
+ * <p>A background thread refreshes searchers every {@code refresh} (ingest → searchable), commits
+ * every {@code commit} (searchable → durable; the line marks are saved right after), closes writers
+ * of hours idle for 15 minutes and applies retention every minute: whole hours older than the
+ * retention, or the oldest hours while the total is above the size cap, are deleted.
+ *
+ * <p>Thread-safe: appends are serialized; queries run concurrently with them.
+ */
+public final class LuceneLogStore implements LogStore {
+  private static final Logger log = LoggerFactory.getLogger(LuceneLogStore.class);
+  static final long HOUR_NANOS = 3_600_000_000_000L;
+  private static final long IDLE_WRITER_NANOS = 15 * 60 * 1_000_000_000L;
+
+  private final LogStoreConfig config;
+  private final Clock clock;
+  private final Analyzer analyzer = new StandardAnalyzer();
+  private final TreeMap<Long, Partition> partitions = new TreeMap<>();
+  private final LineMarks marks;
+  private final AtomicLong seq = new AtomicLong();
+  private final AtomicLong stored = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong expired = new AtomicLong();
+  private final ScheduledExecutorService background;
+  private final LogSearch search;
+  private boolean closed;
+
+  /**
+   * Opens (or creates) the store and starts its background thread.
+   *
+   * @throws UncheckedIOException if the directory can't be used
+   */
+  public LuceneLogStore(LogStoreConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    try {
+      Files.createDirectories(config.dir());
+      try (Stream<Path> dirs = Files.list(config.dir())) {
+        for (Path p : dirs.filter(Files::isDirectory).toList()) {
+          Long hour = PartitionNames.parse(p.getFileName().toString());
+          if (hour != null) {
+            Partition part = new Partition(hour, p, analyzer);
+            partitions.put(hour, part);
+            seq.accumulateAndGet(part.maxSeq(), Math::max);
+          }
+        }
+      }
+      this.marks = new LineMarks(config.dir().resolve("line-marks"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot open the log store in " + config.dir() + ": " + e.getMessage(), e);
+    }
+    this.search = new LogSearch(analyzer);
+    this.background =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "swarmwatch-logstore");
+              t.setDaemon(true);
+              return t;
+            });
+    long refreshMs = config.refresh().toMillis();
+    background.scheduleWithFixedDelay(
+        () -> guard("refresh", () -> refresh(false)), refreshMs, refreshMs, TimeUnit.MILLISECONDS);
+    long commitMs = config.commit().toMillis();
+    background.scheduleWithFixedDelay(
+        () -> guard("commit", this::commit), commitMs, commitMs, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(
+        () -> guard("retention", this::maintain), 0, 60, TimeUnit.SECONDS);
+    log.info(
+        "log store at {}: {} hourly partitions, retention {}, max {} bytes",
+        config.dir(),
+        partitions.size(),
+        config.retention(),
+        config.maxBytes());
+  }
+
+  private interface Task {
+    void run() throws IOException;
+  }
+
+  private static void guard(String what, Task task) {
+    try {
+      task.run();
+    } catch (IOException | RuntimeException e) {
+      log.warn("log store {} failed: {}", what, e.toString());
+    }
+  }
+
+  public long stored() {
+    return stored.get();
+  }
+
+  /** Lines dropped because they were stored before (a resend). */
+  public long duplicates() {
+    return duplicates.get();
+  }
+
+  /** Lines dropped because they were older than the retention when they arrived. */
+  public long expired() {
+    return expired.get();
+  }
+
+  @Override
+  public synchronized List<LogRecord> append(String nodeId, String nodeHostname, LogBatch batch) {
+    if (closed) {
+      throw new IllegalStateException("log store closed");
+    }
+    Map<String, LogSource> sources = new HashMap<>();
+    for (LogSource s : batch.getSourcesList()) {
+      sources.put(s.getContainerId(), s);
+    }
+    long oldest = clock.millis() * 1_000_000L - config.retention().toNanos();
+    List<LogRecord> out = new ArrayList<>(batch.getLinesCount());
+    Map<Long, List<Document>> byHour = new TreeMap<>();
+    for (LogLine l : batch.getLinesList()) {
+      if (!marks.mark(l.getContainerId(), l.getLineNo())) {
+        duplicates.incrementAndGet();
+        continue;
+      }
+      if (l.getTimeUnixNanos() < oldest) {
+        expired.incrementAndGet();
+        continue;
+      }
+      LogSource s = sources.getOrDefault(l.getContainerId(), LogSource.getDefaultInstance());
+      SwarmIdentity id = s.getSwarm();
+      LogRecord r =
+          new LogRecord(
+              l.getTimeUnixNanos(),
+              seq.incrementAndGet(),
+              nodeId,
+              nodeHostname,
+              id.getServiceName(),
+              id.getServiceId(),
+              id.getStack(),
+              id.getTaskId(),
+              id.getSlot(),
+              l.getContainerId(),
+              s.getContainerName(),
+              l.getStream() == LogStream.STDERR ? "stderr" : "stdout",
+              l.getLine().toString(StandardCharsets.UTF_8),
+              l.getTruncated());
+      out.add(r);
+      byHour
+          .computeIfAbsent(Math.floorDiv(r.timeNanos(), HOUR_NANOS), h -> new ArrayList<>())
+          .add(LogDocs.toDocument(r));
+    }
+    try {
+      for (var e : byHour.entrySet()) {
+        partition(e.getKey()).add(e.getValue(), System.nanoTime());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write log lines: " + e.getMessage(), e);
+    }
+    stored.addAndGet(out.size());
+    return out;
+  }
+
+  private Partition partition(long hour) throws IOException {
+    synchronized (partitions) {
+      Partition p = partitions.get(hour);
+      if (p == null) {
+        p = new Partition(hour, config.dir().resolve(PartitionNames.format(hour)), analyzer);
+        partitions.put(hour, p);
+      }
+      return p;
+    }
+  }
+
+  private List<Partition> partitions(long sinceNanos, long untilNanos) {
+    long from =
+        sinceNanos == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(sinceNanos, HOUR_NANOS);
+    long to =
+        untilNanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(untilNanos - 1, HOUR_NANOS);
+    synchronized (partitions) {
+      if (from > to) {
+        return List.of();
+      }
+      return new ArrayList<>(partitions.subMap(from, true, to, true).values());
+    }
+  }
+
+  @Override
+  public LogPage query(LogQuery q) {
+    try {
+      return search.run(partitions(q.sinceNanos(), q.untilNanos()), q);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot search the log store: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void refresh() {
+    try {
+      refresh(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void refresh(boolean force) throws IOException {
+    for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      p.refresh(force);
+    }
+  }
+
+  private synchronized void commit() throws IOException {
+    if (closed) {
+      return;
+    }
+    for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      p.commit();
+    }
+    // After the lines: a crash between the two can only make a resent line stored twice,
+    // never a line missing.
+    marks.save();
+  }
+
+  /** Closes idle writers and applies retention. */
+  void maintain() throws IOException {
+    long now = System.nanoTime();
+    for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      p.closeWriterIfIdle(now, IDLE_WRITER_NANOS);
+    }
+    long nowHour = Math.floorDiv(clock.millis() * 1_000_000L, HOUR_NANOS);
+    long cutoff = clock.millis() * 1_000_000L - config.retention().toNanos();
+    List<Partition> all = partitions(Long.MIN_VALUE, Long.MAX_VALUE);
+    long total = 0;
+    for (Partition p : all) {
+      total += p.sizeBytes();
+    }
+    for (Partition p : all) {
+      boolean old = (p.hour + 1) * HOUR_NANOS <= cutoff;
+      boolean tooBig = total > config.maxBytes() && p.hour < nowHour;
+      if (!old && !tooBig) {
+        break; // sorted oldest first: the rest are newer
+      }
+      long size = p.sizeBytes();
+      drop(
+          p,
+          old ? "older than " + config.retention() : "store above " + config.maxBytes() + " bytes");
+      total -= size;
+    }
+  }
+
+  private void drop(Partition p, String why) throws IOException {
+    synchronized (this) {
+      synchronized (partitions) {
+        partitions.remove(p.hour);
+      }
+      p.close();
+    }
+    try (Stream<Path> files = Files.walk(p.path)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+    log.info("log store: dropped hour {} ({})", PartitionNames.format(p.hour), why);
+  }
+
+  /** Hours currently kept, oldest first (for tests and metrics). */
+  List<String> hours() {
+    return partitions(Long.MIN_VALUE, Long.MAX_VALUE).stream()
+        .map(p -> PartitionNames.format(p.hour))
+        .toList();
+  }
+
+  Optional<Partition> partitionAt(long hour) {
+    synchronized (partitions) {
+      return Optional.ofNullable(partitions.get(hour));
+    }
+  }
+
+  /** Idempotent: commits and closes every partition. */
+  @Override
+  public void close() {
+    // Never interrupt: an interrupted thread inside Lucene's file I/O closes the channel under it
+    // (NIO), which invalidates the index's write lock for good.
+    background.shutdown();
+    try {
+      background.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      try {
+        commit();
+      } catch (IOException e) {
+        log.warn("log store: last commit failed: {}", e.toString());
+      }
+      closed = true;
+      for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        try {
+          p.close();
+        } catch (IOException e) {
+          log.warn("log store: closing {} failed: {}", p.path, e.toString());
+        }
+      }
+    }
+  }
+}

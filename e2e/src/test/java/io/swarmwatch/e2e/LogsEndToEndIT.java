@@ -1,0 +1,265 @@
+package io.swarmwatch.e2e;
+
+import static io.swarmwatch.testing.TestEngine.docker;
+import static io.swarmwatch.testing.TestEngine.dockerQuietly;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swarmwatch.testing.TestEngine;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Logs through the packaged jars: a service's lines reach the API exactly once, across a SIGKILL of
+ * the agent mid-stream and a restart of the collector.
+ */
+class LogsEndToEndIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+  private final List<String> services = new ArrayList<>();
+  private final List<JarProcess> processes = new ArrayList<>();
+  private String dockerHost;
+  private int http;
+  private int grpc;
+  private Api api;
+
+  @BeforeEach
+  void ports() throws IOException {
+    dockerHost = TestEngine.require();
+    http = freePort();
+    grpc = freePort();
+    api = new Api(http);
+  }
+
+  @AfterEach
+  void cleanUp() throws InterruptedException {
+    for (JarProcess p : processes) {
+      p.stop();
+    }
+    for (String s : services) {
+      dockerQuietly("service", "rm", s);
+    }
+  }
+
+  private JarProcess collector() {
+    JarProcess c =
+        JarProcess.start(
+            "collector",
+            "swarmwatch.collector.jar",
+            Map.of(
+                "SWARMWATCH_BIND", "127.0.0.1",
+                "SWARMWATCH_HTTP_PORT", Integer.toString(http),
+                "SWARMWATCH_GRPC_PORT", Integer.toString(grpc),
+                "SWARMWATCH_DATA_DIR", tmp.resolve("data").toString()));
+    processes.add(c);
+    await("collector ready (" + c + ")")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> c.alive() && api.ready());
+    return c;
+  }
+
+  private JarProcess agent() {
+    Map<String, String> env = new HashMap<>();
+    env.put("DOCKER_HOST", dockerHost);
+    env.put("SWARMWATCH_COLLECTOR", "127.0.0.1:" + grpc);
+    env.put("SWARMWATCH_SPOOL_DIR", tmp.resolve("spool").toString());
+    env.put("SWARMWATCH_RECONNECT_MAX", "2s");
+    JarProcess a = JarProcess.start("agent", "swarmwatch.agent.jar", env);
+    processes.add(a);
+    return a;
+  }
+
+  /** Every stored line of the service, oldest first, following the Link header. */
+  private List<String> lines(String service) {
+    List<String> out = new ArrayList<>();
+    String next = "/api/v1/logs?service=" + service + "&limit=1000";
+    while (next != null) {
+      HttpResponse<String> r = api.raw(next);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      try {
+        for (JsonNode l : JSON.readTree(r.body())) {
+          out.add(l.get("line").asText());
+        }
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+      next =
+          r.headers()
+              .firstValue("Link")
+              .map(h -> h.substring(h.indexOf('<') + 1, h.indexOf('>')))
+              .orElse(null);
+    }
+    return out;
+  }
+
+  private String lastLine(String service) {
+    JsonNode page = api.ok("/api/v1/logs?service=" + service + "&order=desc&limit=1");
+    return page.isEmpty() ? "" : page.get(0).get("line").asText();
+  }
+
+  private static List<String> numbered(int to) {
+    return IntStream.rangeClosed(1, to).mapToObj(i -> "line " + i + " ").toList();
+  }
+
+  private String service(String... env) {
+    String name = TestEngine.uniqueName("logs-");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "service",
+                "create",
+                "--detach",
+                "--no-resolve-image",
+                "--stop-grace-period",
+                "1s",
+                "--name",
+                name));
+    for (String e : env) {
+      args.add("-e");
+      args.add(e);
+    }
+    args.add("swarmwatch-test/logger:1");
+    docker(args.toArray(String[]::new));
+    services.add(name);
+    return name;
+  }
+
+  private String containerOf(String service) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !docker("ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + service)
+                    .isBlank());
+    return docker(
+            "ps", "-q", "--no-trunc", "--filter", "label=com.docker.swarm.service.name=" + service)
+        .lines()
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void everyLineOnceAcrossAnAgentKillAndACollectorRestart() throws Exception {
+    JarProcess collector = collector();
+    JarProcess agent = agent();
+    String svc = service("LOG_LINES=2000");
+    String container = containerOf(svc);
+    await("first 2000 lines")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> lastLine(svc).equals("line 2000 "));
+    JsonNode first = api.ok("/api/v1/logs?service=" + svc + "&limit=1");
+    assertThat(first.get(0).get("slot").asInt()).isEqualTo(1);
+    assertThat(first.get(0).get("containerId").asText()).isEqualTo(container);
+    assertThat(first.get(0).get("taskId").asText()).isNotBlank();
+
+    // Kill the agent for real while the container writes 30000 more lines.
+    docker("exec", container, "sh", "-c", "echo 30000 > /tmp/emit");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !lastLine(svc).equals("line 2000 "));
+    agent.kill();
+    String atKill = lastLine(svc);
+    agent();
+    await("all 32000 lines after the agent restart")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> lastLine(svc).equals("line 32000 "));
+    assertThat(atKill).isNotEqualTo("line 32000 ");
+    assertThat(lines(svc)).containsExactlyElementsOf(numbered(32000));
+
+    // The collector restarts: the store is still there, and new lines keep coming.
+    collector.stop();
+    collector();
+    assertThat(lines(svc)).hasSize(32000);
+    docker("exec", container, "sh", "-c", "echo 10 > /tmp/emit");
+    await("lines after the collector restart")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> lastLine(svc).equals("line 32010 "));
+    assertThat(lines(svc)).containsExactlyElementsOf(numbered(32010));
+  }
+
+  /**
+   * Throughput, Engine → store → queryable, against `docker logs` of the same container in the same
+   * run. Prints a line for BENCHMARKS.md; asserts only that every line arrived.
+   */
+  @Test
+  void throughputAgainstDockerLogs() throws Exception {
+    int n = Integer.getInteger("swarmwatch.bench.lines", 100_000);
+    String pad = "x".repeat(140);
+    collector();
+    String svc = service("LOG_LINES=" + n, "LOG_PAD=" + pad);
+    String container = containerOf(svc);
+    await("the container wrote its lines")
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> docker("logs", "--tail", "1", container).startsWith("line " + n + " "));
+
+    long t0 = System.nanoTime();
+    ProcessBuilder pb =
+        new ProcessBuilder("/usr/bin/docker", "logs", container)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("DOCKER_HOST", dockerHost);
+    Process p = pb.start();
+    assertThat(p.waitFor()).isZero();
+    double dockerSeconds = (System.nanoTime() - t0) / 1e9;
+
+    long a0 = System.nanoTime();
+    agent();
+    await("first line stored")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> !lastLine(svc).isEmpty());
+    long f0 = System.nanoTime();
+    await("last line queryable")
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> lastLine(svc).startsWith("line " + n + " "));
+    long f1 = System.nanoTime();
+    double ours = (f1 - f0) / 1e9;
+    double withStart = (f1 - a0) / 1e9;
+    double mib = (double) n * ("line " + n + " " + pad).length() / (1 << 20);
+    String result =
+        String.format(
+            "lines=%d bytes/line~%d docker-logs=%.2fs (%.0f lines/s, %.1f MiB/s) swarmwatch"
+                + " first->last-queryable=%.2fs (%.0f lines/s, %.1f MiB/s) ratio=%.2f;"
+                + " including agent start=%.2fs (ratio %.2f)",
+            n,
+            ("line " + n + " " + pad).length() + 1,
+            dockerSeconds,
+            n / dockerSeconds,
+            mib / dockerSeconds,
+            ours,
+            n / ours,
+            mib / ours,
+            dockerSeconds / ours,
+            withStart,
+            dockerSeconds / withStart);
+    System.out.println("BENCHMARK logs " + result);
+    Files.writeString(Path.of("target", "logs-benchmark.txt"), result + "\n");
+    assertThat(api.ok("/api/v1/logs?service=" + svc + "&limit=1").get(0).get("line").asText())
+        .isEqualTo("line 1 " + pad);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

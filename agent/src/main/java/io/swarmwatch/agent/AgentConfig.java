@@ -1,6 +1,7 @@
 package io.swarmwatch.agent;
 
 import io.swarmwatch.agent.docker.WatchConfig;
+import io.swarmwatch.agent.health.HealthConfig;
 import io.swarmwatch.agent.host.HostConfig;
 import io.swarmwatch.agent.ship.ShipperConfig;
 import io.swarmwatch.agent.usage.UsageConfig;
@@ -30,6 +31,9 @@ import java.time.Duration;
  *       {@code SWARMWATCH_HOST_ROOTFS} = {@code /}: where the host's are visible (in a container,
  *       mounted read-only, e.g. at {@code /host/proc}, {@code /host/sys}, {@code /host/root})
  *   <li>{@code SWARMWATCH_CGROUP_ROOT} = {@code <SWARMWATCH_HOST_SYS>/fs/cgroup}
+ *   <li>{@code SWARMWATCH_HEALTH_PORT} = 0 (no health endpoint; the image sets 8081), {@code
+ *       SWARMWATCH_HEALTH_BIND} = {@code 127.0.0.1}, {@code SWARMWATCH_HEALTH_MAX_DISCONNECTED} =
+ *       5m: see {@link HealthConfig}
  * </ul>
  */
 public record AgentConfig(
@@ -41,7 +45,8 @@ public record AgentConfig(
     UsageConfig usage,
     HostConfig host,
     Duration hostInterval,
-    Duration statsInterval) {
+    Duration statsInterval,
+    HealthConfig health) {
 
   public static AgentConfig from(Env env) {
     Duration min = env.duration("SWARMWATCH_RECONNECT_MIN", Duration.ofSeconds(1));
@@ -85,7 +90,8 @@ public record AgentConfig(
         usage,
         new HostConfig(proc, sys, rootFs),
         atLeast(env, "SWARMWATCH_HOST_INTERVAL", Duration.ofSeconds(10)),
-        atLeast(env, "SWARMWATCH_STATS_INTERVAL", Duration.ofSeconds(30)));
+        atLeast(env, "SWARMWATCH_STATS_INTERVAL", Duration.ofSeconds(30)),
+        HealthConfig.from(env));
   }
 
   /** Sampling faster than once a second costs more than it tells. */

@@ -14,14 +14,13 @@
 # Each node is a dockerd in its own network namespace (swsw-nodeN), with a veth pair to a bridge
 # that lives in a namespace of its own (swsw-br): private addresses 192.168.231.0/24, no default
 # route, so nothing leaves and the host's network is untouched. Each dockerd has its own data root,
-# exec root, pidfile, socket, cgroup parent and an empty config file, all under
-# $SWARMWATCH_SWARM_STATE (/var/lib/swarmwatch-swarm) and $SWARMWATCH_SWARM_RUN
-# (/run/swarmwatch-swarm). `up` is idempotent (it starts what is missing, so raising
+# pidfile, socket, cgroup parent and an empty config file under $SWARMWATCH_SWARM_STATE
+# (/var/lib/swarmwatch-swarm/nodeN), and a private /run (exec root, /var/run/docker.sock as the
+# node's containers see it) that disappears with the node. `up` is idempotent (it starts what is missing, so raising
 # SWARMWATCH_SWARM_NODES and running `up` again adds nodes). Facts behind this: RATIONALE.md.
 set -euo pipefail
 
 STATE=${SWARMWATCH_SWARM_STATE:-/var/lib/swarmwatch-swarm}
-RUN=${SWARMWATCH_SWARM_RUN:-/run/swarmwatch-swarm}
 NODES=${SWARMWATCH_SWARM_NODES:-3}
 NET=192.168.231
 BR_NS=swsw-br
@@ -33,9 +32,9 @@ docker_cli() { if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else comman
 
 ns() { echo "swsw-node$1"; }
 addr() { echo "$NET.$((10 + $1))"; }
-sock() { echo "$RUN/node$1/docker.sock"; }
+sock() { echo "$STATE/node$1/docker.sock"; }
 host_of() { echo "unix://$(sock "$1")"; }
-pidfile() { echo "$RUN/node$1/dockerd.pid"; }
+pidfile() { echo "$STATE/node$1/dockerd.pid"; }
 logfile() { echo "$STATE/node$1/dockerd.log"; }
 on() { local n=$1; shift; DOCKER_HOST=$(host_of "$n") docker_cli "$@"; }
 answers() { on "$1" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
@@ -76,13 +75,16 @@ ensure_netns() {
   ip -n "$name" link set eth0 up
 }
 
-# Runs dockerd in node N's namespaces. `ip netns exec` gives it a fresh /sys, which hides the host's
-# cgroup v1 hierarchies (dockerd: "Devices cgroup isn't mounted"): re-mount them, as listed in
-# /proc/1/mounts, on a tmpfs in its private mount namespace. `unshare --uts` gives it its own
+# Runs dockerd in node N's namespaces. `ip netns exec` gives it a private mount namespace with a
+# fresh /sys, which hides the host's cgroup v1 hierarchies (dockerd: "Devices cgroup isn't
+# mounted"): re-mount them, as listed in /proc/1/mounts, on a tmpfs. A private tmpfs on /run gives
+# the node its own /var/run/docker.sock — the path the stack file mounts into the agent, resolved
+# by each node's dockerd in its own mount namespace — and an exec root that vanishes with it; the
+# host reaches the node through a second socket under $STATE. `unshare --uts` gives it its own
 # hostname, which becomes the swarm node's hostname.
 start_dockerd() {
-  local n=$1 dir="$STATE/node$n" rdir="$RUN/node$n"
-  mkdir -p "$dir/docker" "$rdir/exec"
+  local n=$1 dir="$STATE/node$n"
+  mkdir -p "$dir/docker"
   [ -f "$dir/daemon.json" ] || echo '{}' >"$dir/daemon.json"
   rm -f "$(sock "$n")" "$(pidfile "$n")"
   local mounts
@@ -99,12 +101,14 @@ start_dockerd() {
           mount -t "$type" -o "$opts" "$type" "$dir"
         done
       fi
+      mount -t tmpfs -o mode=755 run /run
       hostname "$HOSTNAME_N"
       exec "$@"' dockerd \
     "$(command -v dockerd || echo /usr/sbin/dockerd)" \
     --host "$(host_of "$n")" \
+    --host unix:///var/run/docker.sock \
     --data-root "$dir/docker" \
-    --exec-root "$rdir/exec" \
+    --exec-root /run/swarmwatch-exec \
     --pidfile "$(pidfile "$n")" \
     --config-file "$dir/daemon.json" \
     --storage-driver vfs \
@@ -171,7 +175,7 @@ start_node() {
 
 up() {
   preflight
-  mkdir -p "$STATE" "$RUN"
+  mkdir -p "$STATE"
   local n
   for n in $(seq 1 "$NODES"); do
     start_node "$n"
@@ -208,7 +212,7 @@ stop_node() {
 }
 
 known_nodes() {
-  { ls "$STATE" 2>/dev/null; ls "$RUN" 2>/dev/null; ip netns list | awk '{print $1}' | sed -n 's/^swsw-node//p' | sed 's/^/node/'; } \
+  { ls "$STATE" 2>/dev/null; ip netns list | awk '{print $1}' | sed -n 's/^swsw-node//p' | sed 's/^/node/'; } \
     | sed -n 's/^node\([0-9][0-9]*\)$/\1/p' | sort -un
 }
 
@@ -228,10 +232,10 @@ down() {
   # Mounts dockerd made live in its private mount namespace and went with it; anything found here
   # would be from a crashed run, so unmount before deleting.
   local m
-  for m in $(awk -v s="$STATE" -v r="$RUN" 'index($2, s) == 1 || index($2, r) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+  for m in $(awk -v s="$STATE" 'index($2, s) == 1 { print $2 }' /proc/self/mounts | sort -r); do
     umount -l "$m" 2>/dev/null || true
   done
-  rm -rf "$STATE" "$RUN"
+  rm -rf "$STATE"
   say "down: nothing of the test swarm is left"
 }
 
@@ -258,9 +262,10 @@ load() {
   DOCKER_HOST=$src docker_cli save -o "$tar" "$@" || die "docker save $* from $src failed"
   for n in $(known_nodes); do
     running "$n" || continue
+    [ "$(host_of "$n")" = "$src" ] && continue   # the source has them already
     on "$n" load -q -i "$tar" >/dev/null || die "docker load into node$n failed"
   done
-  say "loaded $* into $(for n in $(known_nodes); do running "$n" && printf 'node%s ' "$n"; done)"
+  say "loaded $* from $src into the running nodes"
 }
 
 case "${1:-}" in

@@ -175,7 +175,14 @@ start_node() {
 
 up() {
   preflight
-  mkdir -p "$STATE"
+  if [ ! -d "$STATE" ]; then
+    mkdir -p "$STATE"
+    # `ip netns add` and util-linux's mount create these on first use; down removes them again if
+    # they were not there before and nothing else uses them.
+    for d in /run/netns /run/mount; do
+      [ -e "$d" ] || echo "$d" >>"$STATE/created-dirs"
+    done
+  fi
   local n
   for n in $(seq 1 "$NODES"); do
     start_node "$n"
@@ -235,7 +242,16 @@ down() {
   for m in $(awk -v s="$STATE" 'index($2, s) == 1 { print $2 }' /proc/self/mounts | sort -r); do
     umount -l "$m" 2>/dev/null || true
   done
+  local created=""
+  [ -f "$STATE/created-dirs" ] && created=$(cat "$STATE/created-dirs")
   rm -rf "$STATE"
+  for m in $created; do
+    # `ip netns` makes /run/netns a mount point of its own; unmount it only when it is empty.
+    if [ -d "$m" ] && [ -z "$(ls -A "$m")" ]; then
+      if mountpoint -q "$m"; then umount "$m" 2>/dev/null || true; fi
+      rmdir "$m" 2>/dev/null || true
+    fi
+  done
   say "down: nothing of the test swarm is left"
 }
 

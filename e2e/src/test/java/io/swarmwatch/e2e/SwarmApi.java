@@ -2,8 +2,10 @@ package io.swarmwatch.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swarmwatch.testing.Cmd;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +17,7 @@ import java.util.Map;
  */
 final class SwarmApi {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
   private final String namespace;
   private final int port;
   private final String token;
@@ -30,20 +33,8 @@ final class SwarmApi {
     String body =
         Cmd.ok(
             Map.of(),
-            Duration.ofSeconds(20),
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                namespace,
-                "/bin/busybox",
-                "wget",
-                "-q",
-                "-O",
-                "-",
-                "--header",
-                "Authorization: Bearer " + token,
-                "http://127.0.0.1:" + port + pathAndQuery));
+            TIMEOUT,
+            wget(pathAndQuery, "-", "--header", "Authorization: Bearer " + token));
     try {
       return JSON.readTree(body);
     } catch (IOException e) {
@@ -51,22 +42,17 @@ final class SwarmApi {
     }
   }
 
-  /** The HTTP status line's verdict without a token: wget exits non-zero on 4xx/5xx. */
+  /** Whether the path answers 2xx without a token (wget exits non-zero on 4xx/5xx). */
   boolean answersWithoutToken(String path) {
-    return Cmd.run(
-            Map.of(),
-            Duration.ofSeconds(20),
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                namespace,
-                "/bin/busybox",
-                "wget",
-                "-q",
-                "-O",
-                "/dev/null",
-                "http://127.0.0.1:" + port + path))
-        .ok();
+    return Cmd.run(Map.of(), TIMEOUT, wget(path, "/dev/null")).ok();
+  }
+
+  private List<String> wget(String pathAndQuery, String output, String... options) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("ip", "netns", "exec", namespace, "/bin/busybox", "wget", "-q", "-O", output));
+    cmd.addAll(List.of(options));
+    cmd.add("http://127.0.0.1:" + port + pathAndQuery);
+    return cmd;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swarmwatch.testing.Cmd;
 import io.swarmwatch.testing.TestEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ class SwarmDeployIT {
         env,
         Duration.ofMinutes(2),
         List.of(
-            TestSwarm.cli(),
+            TestEngine.cli(),
             "stack",
             "deploy",
             "--resolve-image",

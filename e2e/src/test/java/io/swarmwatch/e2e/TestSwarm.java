@@ -1,6 +1,7 @@
 package io.swarmwatch.e2e;
 
-import java.nio.file.Files;
+import io.swarmwatch.testing.Cmd;
+import io.swarmwatch.testing.TestEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class TestSwarm implements AutoCloseable {
 
   /** The docker CLI against node {@code n}; fails the test on a non-zero exit. */
   String docker(int n, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(cli()));
+    List<String> cmd = new ArrayList<>(List.of(TestEngine.cli()));
     cmd.addAll(List.of(args));
     return Cmd.ok(Map.of("DOCKER_HOST", dockerHost(n)), Duration.ofMinutes(2), cmd);
   }
@@ -66,10 +67,6 @@ final class TestSwarm implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(repo.resolve("scripts/test-swarm.sh").toString()));
     cmd.addAll(List.of(args));
     return Cmd.ok(env, SCRIPT_TIMEOUT, cmd);
-  }
-
-  static String cli() {
-    return Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
   }
 
   /** Idempotent: stops every node and removes every namespace, directory and mount it made. */

@@ -1,4 +1,4 @@
-package io.swarmwatch.e2e;
+package io.swarmwatch.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -12,17 +12,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command to completion with a deadline, its output captured. */
-final class Cmd {
+/**
+ * Runs a command to completion with a deadline, its output captured (for tests and their tools).
+ */
+public final class Cmd {
   private Cmd() {}
 
-  record Result(int exit, String out, String err) {
-    boolean ok() {
+  public record Result(int exit, String out, String err) {
+    public boolean ok() {
       return exit == 0;
     }
   }
 
-  static Result run(Map<String, String> env, Duration timeout, List<String> cmd) {
+  public static Result run(Map<String, String> env, Duration timeout, List<String> cmd) {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(new File("/dev/null"));
       pb.environment().putAll(env);
@@ -43,7 +45,7 @@ final class Cmd {
   }
 
   /** Like {@link #run} but fails the test, with stderr, on a non-zero exit; returns stdout. */
-  static String ok(Map<String, String> env, Duration timeout, List<String> cmd) {
+  public static String ok(Map<String, String> env, Duration timeout, List<String> cmd) {
     Result r = run(env, timeout, cmd);
     if (!r.ok()) {
       throw new AssertionError(

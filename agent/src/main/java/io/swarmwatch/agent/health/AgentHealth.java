@@ -36,9 +36,9 @@ public final class AgentHealth {
   }
 
   /** The verdict and its reasons, as the endpoint returns it. */
-  record Status(boolean healthy, String engine, String collector) {}
+  public record Status(boolean healthy, String engine, String collector) {}
 
-  synchronized Status check() {
+  public synchronized Status check() {
     String engine;
     boolean engineOk;
     try {

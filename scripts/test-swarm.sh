@@ -16,8 +16,9 @@
 # route, so nothing leaves and the host's network is untouched. Each dockerd has its own data root,
 # pidfile, socket, cgroup parent and an empty config file under $SWARMWATCH_SWARM_STATE
 # (/var/lib/swarmwatch-swarm/nodeN), and a private /run (exec root, /var/run/docker.sock as the
-# node's containers see it) that disappears with the node. `up` is idempotent (it starts what is missing, so raising
-# SWARMWATCH_SWARM_NODES and running `up` again adds nodes). Facts behind this: RATIONALE.md.
+# node's containers see it) that disappears with the node. `up` is idempotent (it starts what is
+# missing, so raising SWARMWATCH_SWARM_NODES and running `up` again adds nodes). Facts behind
+# this: RATIONALE.md.
 set -euo pipefail
 
 STATE=${SWARMWATCH_SWARM_STATE:-/var/lib/swarmwatch-swarm}

@@ -1,6 +1,8 @@
 package io.swarmwatch.collector;
 
+import io.swarmwatch.collector.alert.AlertsConfig;
 import io.swarmwatch.collector.api.ApiConfig;
+import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import java.util.Optional;
@@ -16,6 +18,8 @@ import java.util.Optional;
  *   <li>{@code SWARMWATCH_EVENTS_IN_MEMORY} = 100000 (recent events kept for the API)
  *   <li>{@code SWARMWATCH_MAX_MESSAGE_BYTES} = 16MiB (largest agent message accepted)
  *   <li>API tokens: see {@link ApiConfig}
+ *   <li>Rules: see {@link RulesConfig}
+ *   <li>Alerts ({@code SWARMWATCH_ALERTS}, off by default): see {@link AlertsConfig}
  * </ul>
  */
 public record CollectorConfig(
@@ -25,7 +29,9 @@ public record CollectorConfig(
     Optional<String> agentToken,
     int eventsInMemory,
     int maxMessageBytes,
-    ApiConfig api) {
+    ApiConfig api,
+    RulesConfig rules,
+    Optional<AlertsConfig> alerts) {
 
   public static CollectorConfig from(Env env) {
     int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
@@ -43,7 +49,9 @@ public record CollectorConfig(
         env.secret("SWARMWATCH_AGENT_TOKEN"),
         events,
         (int) maxMessage,
-        ApiConfig.from(env));
+        ApiConfig.from(env),
+        RulesConfig.from(env),
+        AlertsConfig.from(env));
   }
 
   @Override
@@ -59,6 +67,8 @@ public record CollectorConfig(
         + (agentToken.isPresent() ? "set" : "none (loopback agents only)")
         + ", "
         + api
+        + ", alerts="
+        + alerts.map(a -> a.file().toString()).orElse("off")
         + "]";
   }
 }

@@ -3,12 +3,17 @@ package io.swarmwatch.collector;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.swarmwatch.collector.alert.Alerting;
+import io.swarmwatch.collector.api.ApiModule;
 import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.IngestService;
 import io.swarmwatch.collector.ingest.Ingester;
 import io.swarmwatch.collector.metrics.ClusterMetrics;
 import io.swarmwatch.collector.model.ClusterModel;
+import io.swarmwatch.collector.rules.RuleEngine;
+import io.swarmwatch.collector.rules.RulesApi;
+import io.swarmwatch.collector.web.WebModule;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import io.swarmwatch.common.Logging;
@@ -16,19 +21,24 @@ import io.swarmwatch.common.Version;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The collector process: gRPC ingest → cluster model → HTTP API, until SIGTERM. */
+/** The collector process: gRPC ingest → cluster model → rules → HTTP API, until SIGTERM. */
 public final class CollectorMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CollectorMain.class);
 
   private final CollectorConfig config;
   private final ClusterModel model;
   private final Ingester ingester;
+  private final RuleEngine rules;
   private final HttpApiServer http;
+  private final WebModule web;
+  private final Optional<Alerting> alerting;
   private Server grpc;
   private boolean closed;
 
@@ -36,13 +46,37 @@ public final class CollectorMain implements AutoCloseable {
     this.config = config;
     this.model = new ClusterModel(clock, config.eventsInMemory());
     this.ingester = new Ingester(model);
+    this.rules = new RuleEngine(model, config.rules(), clock);
+    this.web = new WebModule(model);
+    rules.subscribe(web);
+    // Reads and validates the alerts file: a bad one stops the start with a ConfigException.
+    this.alerting = config.alerts().map(a -> Alerting.start(a, clock));
+    alerting.ifPresent(rules::subscribe);
+    List<ApiModule> modules = new ArrayList<>(List.of(new RulesApi(rules, model), web));
+    alerting.ifPresent(a -> modules.add(a.api()));
     this.http =
         new HttpApiServer(
-            model, clock, new ClusterMetrics(model, ingester.counters()), config.api(), List.of());
+            model,
+            clock,
+            new ClusterMetrics(model, ingester.counters(), rules),
+            config.api(),
+            modules);
+  }
+
+  /** Where flag changes are told (alerts, the web page); subscribe before {@link #start}. */
+  RuleEngine rules() {
+    return rules;
+  }
+
+  /** Alerts to chat when {@code SWARMWATCH_ALERTS} is set (subscribed to the rules). */
+  public Optional<Alerting> alerting() {
+    return alerting;
   }
 
   /** Starts both servers; returns {grpcPort, httpPort} as bound. */
   int[] start() throws IOException, InterruptedException {
+    // Rules first: they must see every change from the first agent message on.
+    rules.start();
     grpc =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()))
             .addService(
@@ -57,7 +91,10 @@ public final class CollectorMain implements AutoCloseable {
     return new int[] {grpc.getPort(), httpPort};
   }
 
-  /** Idempotent: stops taking agents, then the API; waits up to 5 s for streams to drain. */
+  /**
+   * Idempotent: stops taking agents (waits up to 5 s for streams to drain), then the rules, then
+   * the API.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -75,7 +112,10 @@ public final class CollectorMain implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    rules.close();
     http.close();
+    web.close();
+    alerting.ifPresent(Alerting::close);
   }
 
   public static void main(String[] args) throws Exception {
@@ -88,7 +128,14 @@ public final class CollectorMain implements AutoCloseable {
       System.exit(2);
       return;
     }
-    CollectorMain collector = new CollectorMain(config, Clock.systemUTC());
+    CollectorMain collector;
+    try {
+      collector = new CollectorMain(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      System.err.println("swarmwatch-collector: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     int[] ports;
     try {
       ports = collector.start();

@@ -7,9 +7,12 @@ import java.util.Map;
  * headers ({@code Location}). A handler that returns any other object answers 200 with that object
  * as JSON.
  *
- * @param body serialized as JSON; null for no body
+ * @param body serialized as JSON, or a {@link Raw} sent as is; null for no body
  */
 public record ApiResponse(int status, Object body, Map<String, String> headers) {
+  /** A body sent as is rather than as JSON (the web page's files). */
+  public record Raw(byte[] bytes, String contentType) {}
+
   public static ApiResponse of(int status, Object body) {
     return new ApiResponse(status, body, Map.of());
   }

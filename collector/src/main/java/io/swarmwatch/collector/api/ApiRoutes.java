@@ -3,6 +3,7 @@ package io.swarmwatch.collector.api;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.collector.model.EventQuery;
 import io.swarmwatch.collector.model.ReplicaQuery;
+import io.swarmwatch.collector.model.ReplicaView;
 import java.util.Map;
 import java.util.Set;
 
@@ -85,12 +86,22 @@ final class ApiRoutes implements ApiModule {
 
   private Object replicas(Params p) {
     p.allow(Set.of("service", "node", "status"));
-    if (p.string("status").isPresent()) {
+    var status = p.string("status");
+    if (status.isPresent() && !Set.of("ok", "unhealthy").contains(status.get())) {
       throw ApiException.badRequest(
-          "parameter 'status' is not supported by this collector yet: health rules that flag"
-              + " replicas are not built; filter on the 'state' and 'health' fields instead");
+          "parameter 'status' must be unhealthy (replicas with a warning or critical flag) or ok"
+              + " (those without); got '"
+              + status.get()
+              + "'");
     }
-    return model.replicas(new ReplicaQuery(p.string("service"), p.string("node")));
+    return model.replicas(new ReplicaQuery(p.string("service"), p.string("node"))).stream()
+        .filter(r -> status.isEmpty() || status.get().equals("unhealthy") == unhealthy(r))
+        .toList();
+  }
+
+  /** Flagged by a rule that says something is wrong: info flags (no-limits) don't count. */
+  private static boolean unhealthy(ReplicaView r) {
+    return r.flags().stream().anyMatch(f -> !f.severity().equals("info"));
   }
 
   private Object events(Params p) {

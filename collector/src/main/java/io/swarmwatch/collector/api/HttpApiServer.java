@@ -220,10 +220,15 @@ public final class HttpApiServer implements AutoCloseable {
           return out;
         }
         if (out instanceof ApiResponse r) {
-          FullHttpResponse res =
-              r.body() == null
-                  ? empty(HttpResponseStatus.valueOf(r.status()))
-                  : respond(HttpResponseStatus.valueOf(r.status()), r.body());
+          HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
+          FullHttpResponse res;
+          if (r.body() == null) {
+            res = empty(status);
+          } else if (r.body() instanceof ApiResponse.Raw raw) {
+            res = bytes(status, raw.bytes(), raw.contentType());
+          } else {
+            res = respond(status, r.body());
+          }
           r.headers().forEach((k, v) -> res.headers().set(k, v));
           return res;
         }
@@ -278,10 +283,13 @@ public final class HttpApiServer implements AutoCloseable {
   }
 
   private static FullHttpResponse text(String body, String contentType) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return bytes(HttpResponseStatus.OK, body.getBytes(StandardCharsets.UTF_8), contentType);
+  }
+
+  private static FullHttpResponse bytes(
+      HttpResponseStatus status, byte[] bytes, String contentType) {
     FullHttpResponse res =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(bytes));
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
     res.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)

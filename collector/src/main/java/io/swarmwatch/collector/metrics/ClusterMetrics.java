@@ -18,6 +18,8 @@ import io.swarmwatch.collector.model.ReplicaQuery;
 import io.swarmwatch.collector.model.ReplicaView;
 import io.swarmwatch.collector.model.ServiceView;
 import io.swarmwatch.collector.model.UsageView;
+import io.swarmwatch.collector.rules.CurrentFlag;
+import io.swarmwatch.collector.rules.RuleEngine;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,9 +45,19 @@ public final class ClusterMetrics {
   private final List<Family<ReplicaView>> replicaFamilies = new ArrayList<>();
   private final List<Family<ServiceView>> serviceFamilies = new ArrayList<>();
   private final List<Family<NodeView>> nodeFamilies = new ArrayList<>();
+  private final RuleEngine rules;
+  private final Family<CurrentFlag> flags;
 
   public ClusterMetrics(ClusterModel model, IngestCounters ingest) {
+    this(model, ingest, null);
+  }
+
+  /**
+   * @param rules whose flags are exposed as {@code swarmwatch_flags}; null for none
+   */
+  public ClusterMetrics(ClusterModel model, IngestCounters ingest, RuleEngine rules) {
     this.model = model;
+    this.rules = rules;
     // Names promtool's linter rejects: system_cpu_count ("_count" on a gauge) and
     // process_cpu_time_ns_total (abbreviated unit). The CPU time is re-exposed the Prometheus way.
     registry
@@ -185,6 +197,29 @@ public final class ClusterMetrics {
         "swarmwatch.node.load1",
         "host load average over 1 minute",
         n -> n.host() == null ? Double.NaN : n.host().load1());
+
+    if (rules == null) {
+      flags = null;
+      return;
+    }
+    flags =
+        new Family<>(
+            multi(
+                "swarmwatch.flags",
+                "1 per flag holding now (clearing ones included), by rule, severity and subject",
+                null),
+            f -> 1);
+    FunctionCounter.builder("swarmwatch.rules.rounds", rules, RuleEngine::rounds)
+        .description("rule evaluation rounds (one per burst of model changes, and per tick)")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "swarmwatch.rules.round.duration", rules, r -> r.lastRoundNanos() / 1e9)
+        .description("how long the last rule evaluation round took")
+        .baseUnit("seconds")
+        .register(registry);
+    FunctionCounter.builder("swarmwatch.rules.listener.errors", rules, RuleEngine::listenerErrors)
+        .description("flag subscribers (alerts, …) that threw on a change")
+        .register(registry);
   }
 
   /** The Prometheus text exposition of the model as of now. */
@@ -204,6 +239,19 @@ public final class ClusterMetrics {
   }
 
   private synchronized void refresh() {
+    if (flags != null) {
+      flags.update(
+          rules.flags(),
+          f ->
+              Tags.of(
+                  "rule", f.flag().rule(),
+                  "severity", f.flag().severity().label(),
+                  "type", f.subject().type(),
+                  "service", f.subject().serviceName(),
+                  "stack", f.subject().stack(),
+                  "node_id", f.subject().node(),
+                  "subject", f.subject().id()));
+    }
     List<ReplicaView> replicas =
         model.replicas(new ReplicaQuery(Optional.empty(), Optional.empty()));
     for (Family<ReplicaView> f : replicaFamilies) {

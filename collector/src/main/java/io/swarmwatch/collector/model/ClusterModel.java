@@ -60,11 +60,39 @@ public final class ClusterModel {
   private final Map<String, Sampled> usage = new HashMap<>();
   private final Map<String, HostSample> hosts = new HashMap<>();
   private final EventLog events;
+  private final List<ModelListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile FlagSource flags = FlagSource.NONE;
   private SwarmView swarm;
+  // Bumped by every change; volatile so watchers poll it without taking the model's lock.
+  private volatile long version;
 
   public ClusterModel(Clock clock, int eventCapacity) {
     this.clock = clock;
     this.events = new EventLog(eventCapacity);
+  }
+
+  /** Adds a listener told of every change from now on (see {@link ModelListener}'s contract). */
+  public void addListener(ModelListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(ModelListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Where replica and service views get their flags; {@link FlagSource#NONE} until set. */
+  public void flagSource(FlagSource source) {
+    this.flags = source;
+  }
+
+  private void notify(ModelListener.Kind kind, String nodeId, List<Container> cs, long eventTime) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    ModelListener.Change change = new ModelListener.Change(kind, nodeId, cs, eventTime);
+    for (ModelListener l : listeners) {
+      l.changed(change);
+    }
   }
 
   /** A container as last observed, and the node whose agent reported it. */
@@ -87,19 +115,24 @@ public final class ClusterModel {
    * agent disconnected (an agent that reconnects before its old stream dies stays connected).
    */
   public synchronized long agentConnected(Node node, String version) {
+    this.version++;
     NodeEntry e = nodes.computeIfAbsent(node.getId(), k -> new NodeEntry());
     e.node = node;
     e.connected = true;
     e.version = version;
     e.lastSeen = clock.instant();
-    return ++e.session;
+    long session = ++e.session;
+    notify(ModelListener.Kind.AGENT, node.getId(), List.of(), 0);
+    return session;
   }
 
   public synchronized void agentDisconnected(String nodeId, long session) {
+    this.version++;
     NodeEntry e = nodes.get(nodeId);
     if (e != null && e.session == session) {
       e.connected = false;
       e.lastSeen = clock.instant();
+      notify(ModelListener.Kind.AGENT, nodeId, List.of(), 0);
     }
   }
 
@@ -112,10 +145,14 @@ public final class ClusterModel {
 
   /** Replaces what is known of that node's containers with the snapshot. */
   public synchronized void applySnapshot(String nodeId, Snapshot s) {
+    this.version++;
     Set<String> present = new HashSet<>();
+    List<Container> applied = new ArrayList<>();
     for (Container c : s.getContainersList()) {
       present.add(c.getId());
-      upsert(nodeId, c);
+      if (put(nodeId, c)) {
+        applied.add(c);
+      }
     }
     Iterator<Map.Entry<String, Held>> it = containers.entrySet().iterator();
     while (it.hasNext()) {
@@ -129,39 +166,55 @@ public final class ClusterModel {
         tombstones.put(e.getKey(), s.getTakenAtUnixNanos());
       }
     }
+    notify(ModelListener.Kind.CONTAINERS, nodeId, applied, 0);
   }
 
   public synchronized void upsert(String nodeId, Container c) {
+    this.version++;
+    if (put(nodeId, c)) {
+      notify(ModelListener.Kind.CONTAINERS, nodeId, List.of(c), 0);
+    }
+  }
+
+  /** Returns whether the update was newer than what is held, and so applied. */
+  private boolean put(String nodeId, Container c) {
     Long removedAt = tombstones.get(c.getId());
     if (removedAt != null && removedAt >= c.getObservedUnixNanos()) {
-      return;
+      return false;
     }
     Held old = containers.get(c.getId());
     if (old == null || old.c().getObservedUnixNanos() <= c.getObservedUnixNanos()) {
       containers.put(c.getId(), new Held(nodeId, c));
+      return true;
     }
+    return false;
   }
 
   public synchronized void remove(ContainerRemoved r) {
+    this.version++;
     Held old = containers.get(r.getId());
     if (old == null || old.c().getObservedUnixNanos() <= r.getObservedUnixNanos()) {
       containers.remove(r.getId());
       usage.remove(r.getId());
       tombstones.put(r.getId(), r.getObservedUnixNanos());
+      notify(ModelListener.Kind.CONTAINERS, old == null ? "" : old.nodeId(), List.of(), 0);
     }
   }
 
   /** Latest usage of each sampled container; samples of unknown containers are kept too. */
   public synchronized void usage(UsageBatch batch) {
+    this.version++;
     for (ContainerUsage u : batch.getContainersList()) {
       if (!tombstones.containsKey(u.getContainerId())) {
         usage.put(u.getContainerId(), new Sampled(batch.getTimeUnixNanos(), u));
       }
     }
+    notify(ModelListener.Kind.USAGE, "", List.of(), 0);
   }
 
   /** The agent's own metrics, flattened to {@code name{k=v,…}} → value. */
   public synchronized void agentStats(String nodeId, AgentStats stats) {
+    this.version++;
     NodeEntry e = nodes.get(nodeId);
     if (e == null) {
       return;
@@ -181,6 +234,7 @@ public final class ClusterModel {
   }
 
   public synchronized void host(String nodeId, HostSample sample) {
+    this.version++;
     hosts.put(nodeId, sample);
   }
 
@@ -190,14 +244,26 @@ public final class ClusterModel {
    * manager's clock may be behind the old one's.
    */
   public synchronized void swarmView(SwarmView view) {
+    this.version++;
     swarm = view;
+    notify(ModelListener.Kind.SWARM, "", List.of(), 0);
   }
 
   public synchronized void event(String nodeId, ContainerEvent e) {
+    this.version++;
     events.add(nodeId, e);
+    notify(ModelListener.Kind.EVENT, nodeId, List.of(), e.getTimeUnixNanos());
   }
 
   /** Events that fell out of the in-memory window since start. */
+  /**
+   * A number that changes whenever the model does (not a count of changes: a watcher that sees the
+   * same number twice knows nothing changed in between). Lock-free.
+   */
+  public long version() {
+    return version;
+  }
+
   public synchronized long eventsEvicted() {
     return events.evicted();
   }
@@ -258,11 +324,11 @@ public final class ClusterModel {
   }
 
   public synchronized List<ReplicaView> replicas(ReplicaQuery q) {
-    return new Replicas(containers, usage, swarm, hostnames()).replicas(q);
+    return new Replicas(containers, usage, swarm, hostnames(), flags).replicas(q);
   }
 
   public synchronized List<ServiceView> services() {
-    return new Replicas(containers, usage, swarm, hostnames()).services();
+    return new Replicas(containers, usage, swarm, hostnames(), flags).services();
   }
 
   /**
@@ -340,6 +406,11 @@ public final class ClusterModel {
       m.put(e.node.getId(), e.node.getHostname());
     }
     return m;
+  }
+
+  /** The swarm's services, tasks and nodes as the reporting manager last sent them. */
+  public synchronized Optional<SwarmView> swarmView() {
+    return Optional.ofNullable(swarm);
   }
 
   /** When the swarm view was taken, or empty if no manager agent has reported one. */

@@ -2,7 +2,9 @@ package io.swarmwatch.collector.model;
 
 /**
  * One replica of a swarm service: the newest container of a slot (replicated services) or of a node
- * (global services; {@code slot} is null). Times are RFC 3339, null when not yet reached.
+ * (global services; {@code slot} is null). Times are RFC 3339, null when not yet reached. {@code
+ * health} is {@code unknown} while the replica's node is down or its agent silent; {@code flags}
+ * are the rules holding for it now (empty when none).
  */
 public record ReplicaView(
     String service,
@@ -26,7 +28,8 @@ public record ReplicaView(
     String finishedAt,
     LimitsView limits,
     UsageView usage,
-    Task task) {
+    Task task,
+    java.util.List<FlagView> flags) {
 
   /**
    * The swarm's task for this replica, from the manager's view (null without one): its desired and

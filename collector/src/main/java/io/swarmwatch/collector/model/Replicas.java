@@ -34,16 +34,19 @@ final class Replicas {
   private final Map<String, Sampled> usage;
   private final SwarmView swarm;
   private final Map<String, String> hostnames;
+  private final FlagSource flags;
 
   Replicas(
       Map<String, Held> containers,
       Map<String, Sampled> usage,
       SwarmView swarm,
-      Map<String, String> hostnames) {
+      Map<String, String> hostnames,
+      FlagSource flags) {
     this.containers = containers;
     this.usage = usage;
     this.swarm = swarm;
     this.hostnames = hostnames;
+    this.flags = flags;
   }
 
   private static String key(String serviceId, int slot, String nodeId) {
@@ -162,7 +165,8 @@ final class Replicas {
                 Views.update(s),
                 Views.resources(s.getLimits()),
                 Views.resources(s.getReservations()),
-                Map.copyOf(s.getLabelsMap())));
+                Map.copyOf(s.getLabelsMap()),
+                flags.service(s.getId())));
       }
     } else {
       for (Map.Entry<String, List<ReplicaView>> e : byService.entrySet()) {
@@ -179,7 +183,8 @@ final class Replicas {
                 null,
                 null,
                 null,
-                Map.of()));
+                Map.of(),
+                flags.service(e.getKey())));
       }
     }
     out.sort(Comparator.comparing(ServiceView::name));
@@ -214,8 +219,10 @@ final class Replicas {
       ServiceView.Update update,
       ServiceView.Resources limits,
       ServiceView.Resources reservations,
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      List<FlagView> serviceFlags) {
     int running = 0;
+    boolean flagged = serviceFlags.stream().anyMatch(f -> !f.severity().equals("info"));
     int healthy = 0;
     for (ReplicaView r : replicas) {
       if ("running".equals(r.state())) {
@@ -224,13 +231,14 @@ final class Replicas {
           healthy++;
         }
       }
+      flagged |= r.flags().stream().anyMatch(f -> !f.severity().equals("info"));
     }
     String status;
     if (desired == null) {
       status = "unknown";
-    } else if (healthy >= desired) {
+    } else if (healthy >= desired && !flagged) {
       status = "ok";
-    } else if (healthy == 0) {
+    } else if (healthy == 0 && desired > 0) {
       status = "down";
     } else {
       status = "degraded";
@@ -248,7 +256,8 @@ final class Replicas {
         update,
         limits,
         reservations,
-        labels);
+        labels,
+        serviceFlags);
   }
 
   private ReplicaView fromContainer(Held h, SwarmService service, SwarmTask task) {
@@ -257,11 +266,17 @@ final class Replicas {
     String node = nodeOf(h);
     boolean ended = c.getFinishedUnixNanos() > 0 && !c.getState().equals("running");
     Sampled u = usage.get(c.getId());
+    Integer slot = s.getSlot() > 0 ? s.getSlot() : null;
+    // What we hold of a replica on a down or silent node is not current: say so.
+    String health =
+        flags.nodeDown(node)
+            ? "unknown"
+            : c.getHealthStatus().isEmpty() ? "none" : c.getHealthStatus();
     return new ReplicaView(
         s.getServiceName(),
         s.getServiceId(),
         s.getStack().isEmpty() ? null : s.getStack(),
-        s.getSlot() > 0 ? s.getSlot() : null,
+        slot,
         node,
         hostnames.get(node),
         s.getTaskId(),
@@ -270,7 +285,7 @@ final class Replicas {
         c.getName(),
         c.getImage(),
         c.getState(),
-        c.getHealthStatus().isEmpty() ? "none" : c.getHealthStatus(),
+        health,
         ended ? c.getExitCode() : null,
         c.getOomKilled(),
         c.getRestartCount(),
@@ -279,7 +294,8 @@ final class Replicas {
         ended ? Views.time(c.getFinishedUnixNanos()) : null,
         Views.limits(c.getLimits()),
         u == null ? null : Views.usage(u.timeNanos(), u.u()),
-        task == null ? null : task(task));
+        task == null ? null : task(task),
+        flags.replica(FlagSource.replicaKey(s.getServiceId(), slot, node)));
   }
 
   /**
@@ -313,7 +329,9 @@ final class Replicas {
         null,
         Views.limits(Limits.getDefaultInstance()),
         null,
-        task(t));
+        task(t),
+        flags.replica(
+            FlagSource.replicaKey(service.getId(), t.getSlot() > 0 ? t.getSlot() : null, node)));
   }
 
   private static ReplicaView.Task task(SwarmTask t) {

@@ -9,8 +9,10 @@ import java.util.Map;
  *     tasks it schedules for global ones; null when no manager agent reports the swarm view
  * @param running replicas whose container runs
  * @param healthy running replicas whose health check passes or that have none
- * @param status {@code ok} (healthy ≥ desired), {@code degraded} (some), {@code down} (none of a
- *     non-zero desired), {@code unknown} (desired not known)
+ * @param status {@code ok} (healthy ≥ desired and no warning or critical flag on the service or a
+ *     replica), {@code degraded} (some healthy, or a flag), {@code down} (none of a non-zero
+ *     desired), {@code unknown} (desired not known)
+ * @param flags the service-level rules holding now (under-replicated, update-paused, …)
  */
 public record ServiceView(
     String id,
@@ -25,7 +27,8 @@ public record ServiceView(
     Update update,
     Resources limits,
     Resources reservations,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    java.util.List<FlagView> flags) {
 
   public record Update(String state, String message, String startedAt, String completedAt) {}
 

@@ -216,10 +216,10 @@ class HttpApiServerTest {
   }
 
   @Test
-  void replicaStatusFilterIsExplainedAsUnsupported() throws Exception {
-    assertThat(error(400, "/api/v1/replicas?status=unhealthy"))
-        .contains("'status'")
-        .contains("not supported");
+  void replicaStatusFilterTakesUnhealthyOrOk() throws Exception {
+    assertThat(error(400, "/api/v1/replicas?status=sick"))
+        .contains("parameter 'status' must be unhealthy")
+        .contains("got 'sick'");
   }
 
   @Test

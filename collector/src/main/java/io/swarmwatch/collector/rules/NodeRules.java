@@ -1,0 +1,98 @@
+package io.swarmwatch.collector.rules;
+
+import static io.swarmwatch.collector.rules.RuleSpec.AGENT_MISSING;
+import static io.swarmwatch.collector.rules.RuleSpec.NODE_DOWN;
+
+import io.swarmwatch.collector.model.NodeView;
+import io.swarmwatch.collector.rules.FlagChange.Subject;
+import io.swarmwatch.common.Times;
+import io.swarmwatch.proto.v1.SwarmNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * node-down (swarm says the node is down, or its agent has gone silent) and agent-missing (swarm
+ * says the node is ready, but no agent has ever reported from it). Runs first in a round: the
+ * replica rules need to know which nodes are down. Rules thread only.
+ */
+final class NodeRules {
+  private final Overrides overrides;
+  private final Conditions conditions;
+
+  NodeRules(Overrides overrides, Conditions conditions) {
+    this.overrides = overrides;
+    this.conditions = conditions;
+  }
+
+  void evaluate(Round round) {
+    Map<String, SwarmNode> swarmNodes = new HashMap<>();
+    round.swarm.ifPresent(v -> v.getNodesList().forEach(n -> swarmNodes.put(n.getId(), n)));
+    Instant viewTime =
+        round.swarm.map(v -> Times.fromUnixNanos(v.getTakenAtUnixNanos())).orElse(round.now);
+    for (NodeView n : round.nodes) {
+      SwarmNode sw = swarmNodes.get(n.id());
+      boolean agentSeen = n.agent().version() != null;
+      if (sw == null && round.swarm.isPresent() && !n.agent().connected()) {
+        continue; // left the swarm (docker node rm): nothing to watch any more
+      }
+      Subject subject = Subjects.node(n);
+      round.exists(subject);
+      Settings down = overrides.settings(NODE_DOWN, n.hostname(), n.labels());
+      Settings missing = overrides.settings(AGENT_MISSING, n.hostname(), n.labels());
+      String status = sw == null ? "" : sw.getStatus();
+      if (status.equals("down") || status.equals("disconnected")) {
+        String why =
+            "swarm reports node "
+                + n.hostname()
+                + " "
+                + status
+                + (sw.getStatusMessage().isEmpty() ? "" : ": " + sw.getStatusMessage());
+        Instant since = conditions.holds("node-down:" + n.id(), viewTime);
+        downNode(round, n, subject, down, since, why);
+        continue;
+      }
+      Instant lastSeen = Text.time(n.agent().lastSeen());
+      if (agentSeen && lastSeen != null) {
+        Duration silent = Duration.between(lastSeen, round.now);
+        if (silent.compareTo(down.duration("agent-timeout")) >= 0) {
+          String why =
+              "no word from the agent on "
+                  + n.hostname()
+                  + " since "
+                  + lastSeen
+                  + " (longer than "
+                  + Text.duration(down.duration("agent-timeout"))
+                  + (n.agent().connected() ? "; stream still open" : "; stream closed")
+                  + ")"
+                  + (status.equals("ready") ? "; swarm still reports the node ready" : "");
+          downNode(round, n, subject, down, lastSeen, why);
+          continue;
+        }
+      }
+      if (missing.enabled() && status.equals("ready") && !agentSeen) {
+        Instant since = conditions.holds("agent-missing:" + n.id(), round.now);
+        if (!round.now.isBefore(since.plus(missing.duration("grace")))) {
+          round.raise(
+              subject,
+              missing,
+              since,
+              "swarm reports node "
+                  + n.hostname()
+                  + " ready, but no agent has reported from it (is the agent's global service"
+                  + " placed there?)");
+        }
+      }
+    }
+  }
+
+  private static void downNode(
+      Round round, NodeView n, Subject subject, Settings down, Instant since, String why) {
+    if (!down.enabled()) {
+      return;
+    }
+    round.downNodes.put(n.id(), why);
+    round.raise(subject, down, since, why);
+  }
+}

@@ -223,8 +223,15 @@ class SwarmDeployIT {
 
   @Test
   @Order(5)
-  void aStoppedWorkerIsDownAndComesBackWithItsAgent() {
+  void aStoppedWorkerIsFlaggedDownAndComesBackWithItsAgent() {
     swarm.stopNode(3);
+    await("a node-down flag on node3")
+        .atMost(CHANGE)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(api.ok("/api/v1/flags?rule=node-down&node=swarmwatch-node3"))
+                    .isNotEmpty());
     awaitNodes(
         CHANGE,
         nodes ->
@@ -235,6 +242,12 @@ class SwarmDeployIT {
     swarm.startNode(3);
     // Swarm starts a new agent task on the node when it is back; the agent reconnects.
     awaitNodes(STARTUP, all(HOSTNAMES, n -> connected(n) && ready(n)));
+    await("the node-down flag on node3 cleared")
+        .atMost(CHANGE)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(api.ok("/api/v1/flags?rule=node-down&node=swarmwatch-node3")).isEmpty());
   }
 
   @Test

@@ -7,7 +7,7 @@
 #
 # Needs the jars (mvn -q package -DskipTests) and a swarm manager Engine (scripts/test-engine.sh up
 # starts one). It runs a collector and one agent with the JVM options the image ships
-# (deploy/agent-jvm.options), scales one swarm service of swarmwatch-test/healthy:1 (a HEALTHCHECK
+# (deploy/jvm/agent.options), scales one swarm service of swarmwatch-test/healthy:1 (a HEALTHCHECK
 # every 10 s, as a typical service has) to each count, waits FP_WARMUP seconds, then reads
 # /proc/<agent>/status (VmRSS) every 5 s and /proc/<agent>/stat (utime+stime) across FP_WINDOW
 # seconds. Prints one Markdown row per count: RSS min / median / max, CPU % of one core over the
@@ -48,8 +48,9 @@ SWARMWATCH_HTTP_PORT=$HTTP_PORT SWARMWATCH_GRPC_PORT=$GRPC_PORT SWARMWATCH_DATA_
 pids+=($!)
 for _ in $(seq 1 100); do curl -fsS "localhost:$HTTP_PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 
-# The same options the agent image runs with (comments and blank lines dropped).
-mapfile -t JVM_OPTS < <(grep -v '^\s*#' deploy/agent-jvm.options | grep -v '^\s*$')
+# The same options the agent image runs with (comments, blank lines and the image's own JNA library
+# path dropped: on the host JNA unpacks its library from the jar).
+mapfile -t JVM_OPTS < <(grep -v '^\s*#' deploy/jvm/agent.options | grep -v '^\s*$' | grep -v 'jna.boot.library.path')
 SWARMWATCH_COLLECTOR=localhost:$GRPC_PORT MALLOC_ARENA_MAX=2 \
   java "${JVM_OPTS[@]}" -jar agent/target/swarmwatch-agent.jar >"$WORK/agent.log" 2>&1 &
 agent=$!

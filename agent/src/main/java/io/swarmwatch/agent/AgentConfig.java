@@ -1,6 +1,7 @@
 package io.swarmwatch.agent;
 
 import io.swarmwatch.agent.docker.WatchConfig;
+import io.swarmwatch.agent.health.HealthConfig;
 import io.swarmwatch.agent.host.HostConfig;
 import io.swarmwatch.agent.logs.LogsConfig;
 import io.swarmwatch.agent.ship.ShipperConfig;
@@ -32,6 +33,9 @@ import java.time.Duration;
  *       mounted read-only, e.g. at {@code /host/proc}, {@code /host/sys}, {@code /host/root})
  *   <li>{@code SWARMWATCH_CGROUP_ROOT} = {@code <SWARMWATCH_HOST_SYS>/fs/cgroup}
  *   <li>log capture: see {@link LogsConfig}
+ *   <li>{@code SWARMWATCH_HEALTH_PORT} = 0 (no health endpoint; the image sets 8081), {@code
+ *       SWARMWATCH_HEALTH_BIND} = {@code 127.0.0.1}, {@code SWARMWATCH_HEALTH_MAX_DISCONNECTED} =
+ *       5m: see {@link HealthConfig}
  * </ul>
  */
 public record AgentConfig(
@@ -44,7 +48,8 @@ public record AgentConfig(
     HostConfig host,
     Duration hostInterval,
     Duration statsInterval,
-    LogsConfig logs) {
+    LogsConfig logs,
+    HealthConfig health) {
 
   public static AgentConfig from(Env env) {
     Duration min = env.duration("SWARMWATCH_RECONNECT_MIN", Duration.ofSeconds(1));
@@ -89,7 +94,8 @@ public record AgentConfig(
         new HostConfig(proc, sys, rootFs),
         atLeast(env, "SWARMWATCH_HOST_INTERVAL", Duration.ofSeconds(10)),
         atLeast(env, "SWARMWATCH_STATS_INTERVAL", Duration.ofSeconds(30)),
-        LogsConfig.from(env, dockerHost));
+        LogsConfig.from(env, dockerHost),
+        HealthConfig.from(env));
   }
 
   /** Sampling faster than once a second costs more than it tells. */

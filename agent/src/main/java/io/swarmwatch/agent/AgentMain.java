@@ -8,6 +8,8 @@ import io.swarmwatch.agent.docker.ContainerRegistry;
 import io.swarmwatch.agent.docker.EngineSink;
 import io.swarmwatch.agent.docker.EngineWatcher;
 import io.swarmwatch.agent.docker.NodeReader;
+import io.swarmwatch.agent.health.AgentHealth;
+import io.swarmwatch.agent.health.HealthServer;
 import io.swarmwatch.agent.host.HostSampler;
 import io.swarmwatch.agent.logs.LogCollector;
 import io.swarmwatch.agent.logs.OutboxLogSink;
@@ -29,6 +31,7 @@ import io.swarmwatch.proto.v1.ContainerRemoved;
 import io.swarmwatch.proto.v1.Hello;
 import io.swarmwatch.proto.v1.Snapshot;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +71,7 @@ public final class AgentMain implements AutoCloseable {
   private final Outbox outbox;
   private final ScheduledExecutorService periodic;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private HealthServer health;
   private boolean hostFailing;
 
   /**
@@ -274,8 +278,14 @@ public final class AgentMain implements AutoCloseable {
     return DockerClientImpl.getInstance(cfg, http);
   }
 
+  /**
+   * @throws UncheckedIOException if the health endpoint cannot listen
+   */
   void start() {
     logIdentity();
+    if (config.health().enabled()) {
+      health = startHealth();
+    }
     watcher.start();
     usage.start();
     swarmReporter.start();
@@ -287,6 +297,28 @@ public final class AgentMain implements AutoCloseable {
       logs.start();
     }
     shipper.start();
+  }
+
+  /** The endpoint the container healthcheck asks: the Engine answers a ping, the stream is up. */
+  private HealthServer startHealth() {
+    try {
+      return HealthServer.start(
+          config.health(),
+          new AgentHealth(
+              () -> docker.pingCmd().exec(),
+              shipper::connected,
+              config.health().maxDisconnected(),
+              clock));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen for health checks on "
+              + config.health().bind()
+              + ":"
+              + config.health().port()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** The start line: which Engine, which node, which collector. */
@@ -322,8 +354,12 @@ public final class AgentMain implements AutoCloseable {
       return;
     }
     stopped.countDown();
+    if (health != null) {
+      health.close();
+    }
     if (logs != null) {
-      logs.close(); // first: its last batch can still go out, its checkpoints are written
+      logs.close(); // before the shipper: its last batch can still go out, its checkpoints are
+      // written
     }
     shipper.close();
     periodic.shutdownNow();
@@ -363,7 +399,14 @@ public final class AgentMain implements AutoCloseable {
                   agent.close();
                 },
                 "swarmwatch-shutdown"));
-    agent.start();
+    try {
+      agent.start();
+    } catch (UncheckedIOException e) {
+      System.err.println("swarmwatch-agent: " + e.getMessage());
+      agent.close();
+      System.exit(1);
+      return;
+    }
     agent.awaitStopped();
   }
 

@@ -3,6 +3,7 @@ package io.swarmwatch.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.swarmwatch.agent.health.HealthConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ class AgentConfigTest {
     assertThat(c.host().rootFs()).isEqualTo(Path.of("/"));
     assertThat(c.hostInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.statsInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.health()).isEqualTo(new HealthConfig("127.0.0.1", 0, Duration.ofMinutes(5)));
   }
 
   @Test

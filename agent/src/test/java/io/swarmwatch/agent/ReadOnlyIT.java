@@ -9,6 +9,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.swarmwatch.agent.docker.EngineWatcher;
 import io.swarmwatch.agent.docker.NodeReader;
 import io.swarmwatch.agent.docker.WatchConfig;
+import io.swarmwatch.agent.health.AgentHealth;
 import io.swarmwatch.agent.proxy.EngineProxy;
 import io.swarmwatch.agent.proxy.EngineProxy.Request;
 import io.swarmwatch.agent.ship.FakeCollector;
@@ -71,7 +72,8 @@ class ReadOnlyIT {
           "GET /nodes",
           "GET /services",
           "GET /tasks",
-          "GET /containers/{id}/stats");
+          "GET /containers/{id}/stats",
+          "GET /_ping");
 
   private static final Duration POLL = Duration.ofMillis(250);
   private static final Duration STEP = Duration.ofSeconds(30);
@@ -107,6 +109,13 @@ class ReadOnlyIT {
                 new EngineWatcher(client, watch, new RecordingSink(), Clock.systemUTC())
                     .snapshot()),
         Exercise.polled("NodeReader.read", client -> new NodeReader(client).read()),
+        // What the container healthcheck triggers: a ping of the Engine per probe.
+        Exercise.polled(
+            "AgentHealth.check",
+            client ->
+                new AgentHealth(
+                        () -> client.pingCmd().exec(), () -> true, Duration.ZERO, Clock.systemUTC())
+                    .check()),
         Exercise.polled(
             "SwarmViewReader.read",
             client -> new SwarmViewReader(client, Clock.systemUTC()).read()),

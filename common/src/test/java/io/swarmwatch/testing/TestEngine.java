@@ -1,17 +1,12 @@
 package io.swarmwatch.testing;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real Docker Engine the integration tests run against: the one {@code scripts/test-engine.sh
@@ -38,22 +33,22 @@ public final class TestEngine {
     if (host.equals(checkedHost)) {
       return host;
     }
-    Result r =
+    Cmd.Result r =
         run(
             List.of(
                 cli(), "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"),
             30);
-    if (r.exit != 0) {
+    if (r.exit() != 0) {
       throw new AssertionError(
           "no Docker Engine answers at DOCKER_HOST="
               + host
               + ": "
-              + r.err.strip()
+              + r.err().strip()
               + " (start it with scripts/test-engine.sh up)");
     }
-    if (!r.out.strip().equals("active true")) {
+    if (!r.out().strip().equals("active true")) {
       throw new AssertionError(
-          "the Engine at " + host + " is not a swarm manager (state: " + r.out.strip() + ")");
+          "the Engine at " + host + " is not a swarm manager (state: " + r.out().strip() + ")");
     }
     checkedHost = host;
     return host;
@@ -65,12 +60,12 @@ public final class TestEngine {
     List<String> cmd = new ArrayList<>();
     cmd.add(cli());
     cmd.addAll(List.of(args));
-    Result r = run(cmd, 120);
-    if (r.exit != 0) {
+    Cmd.Result r = run(cmd, 120);
+    if (r.exit() != 0) {
       throw new AssertionError(
-          "docker " + String.join(" ", args) + " failed (" + r.exit + "): " + r.err.strip());
+          "docker " + String.join(" ", args) + " failed (" + r.exit() + "): " + r.err().strip());
     }
-    return r.out.strip();
+    return r.out().strip();
   }
 
   /** Like {@link #docker} but ignores failure (for cleanup). */
@@ -91,44 +86,11 @@ public final class TestEngine {
   }
 
   /** The docker.io client matches its daemon; a newer client elsewhere on PATH may not. */
-  static String cli() {
+  public static String cli() {
     return Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
   }
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(List<String> cmd, int timeoutSeconds) {
-    try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
-      CompletableFuture<String> out = drain(p.getInputStream());
-      CompletableFuture<String> err = drain(p.getErrorStream());
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Result(
-            -1, "", String.join(" ", cmd) + " timed out after " + timeoutSeconds + " s");
-      }
-      return new Result(p.exitValue(), out.join(), err.join());
-    } catch (IOException e) {
-      return new Result(-1, "", "cannot run " + cmd.get(0) + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted running " + cmd, e);
-    }
-  }
-
-  private static CompletableFuture<String> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (in) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            in.transferTo(b);
-            return b.toString(StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+  private static Cmd.Result run(List<String> cmd, int timeoutSeconds) {
+    return Cmd.run(Map.of(), Duration.ofSeconds(timeoutSeconds), cmd);
   }
 }

@@ -30,10 +30,13 @@ COPY --from=busybox /bin/busybox /usr/local/bin/wget
 COPY --from=build /src/agent/target/swarmwatch-agent.jar /opt/swarmwatch/swarmwatch-agent.jar
 COPY --from=build /out/lib/libjnidispatch.so /opt/swarmwatch/lib/libjnidispatch.so
 COPY deploy/jvm/agent.options /opt/swarmwatch/jvm.options
+# Log checkpoints: owned by the agent's user, so a new named volume mounted here is writable.
+RUN mkdir -p /var/lib/swarmwatch-agent && chown 65532:65532 /var/lib/swarmwatch-agent
 # MALLOC_ARENA_MAX: glibc would otherwise keep up to 8 arenas per core of native memory.
 # SWARMWATCH_HEALTH_PORT: the endpoint the healthcheck asks, on the container's own loopback.
 ENV MALLOC_ARENA_MAX=2 \
-    SWARMWATCH_HEALTH_PORT=8081
+    SWARMWATCH_HEALTH_PORT=8081 \
+    SWARMWATCH_SPOOL_DIR=/var/lib/swarmwatch-agent
 USER 65532:65532
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["/usr/local/bin/wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8081/healthz"]

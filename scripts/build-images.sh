@@ -102,6 +102,9 @@ build() {
     # swarm tmpfs mount is); the options file points jna.boot.library.path here instead.
     mkdir -p "$rootfs/opt/swarmwatch/lib"
     cp "$ctx_root/jna/com/sun/jna/linux-x86-64/libjnidispatch.so" "$rootfs/opt/swarmwatch/lib/"
+    # Log checkpoints live here; a new named volume mounted here starts with this ownership.
+    mkdir -p "$rootfs/var/lib/swarmwatch-agent"
+    chown 65532:65532 "$rootfs/var/lib/swarmwatch-agent"
   fi
   cp "$jar" "$rootfs/opt/swarmwatch/swarmwatch-$name.jar"
   cp "deploy/jvm/$name.options" "$rootfs/opt/swarmwatch/jvm.options"
@@ -132,6 +135,6 @@ EOF
 }
 
 build agent "$AGENT_JAR" 65532:65532 \
-  'SWARMWATCH_HEALTH_PORT=8081' '' http://127.0.0.1:8081/healthz
+  'SWARMWATCH_HEALTH_PORT=8081 SWARMWATCH_SPOOL_DIR=/var/lib/swarmwatch-agent' '' http://127.0.0.1:8081/healthz
 build collector "$COLLECTOR_JAR" 65532:65532 \
   'SWARMWATCH_DATA_DIR=/var/lib/swarmwatch' '8080 7070' http://127.0.0.1:8080/healthz

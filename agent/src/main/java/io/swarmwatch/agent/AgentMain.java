@@ -390,6 +390,14 @@ public final class AgentMain implements AutoCloseable {
       System.err.println("swarmwatch-agent: configuration error: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (UncheckedIOException e) {
+      // E.g. a spool directory that can't be created or read (read-only root, no volume).
+      System.err.println(
+          "swarmwatch-agent: "
+              + e.getMessage()
+              + " (SWARMWATCH_SPOOL_DIR must be a writable directory that outlives the agent)");
+      System.exit(1);
+      return;
     }
     Runtime.getRuntime()
         .addShutdownHook(

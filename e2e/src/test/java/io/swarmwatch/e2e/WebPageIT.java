@@ -200,6 +200,60 @@ class WebPageIT {
     shot("web-page-phone.png");
   }
 
+  @Test
+  void theLiveTailShowsANewLine() throws IOException {
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+    browser.get("http://127.0.0.1:" + httpPort + "/");
+    await("the service is in the log picker")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+        .until(
+            () ->
+                !browser
+                    .findElements(By.cssSelector("#log-service option[value='" + service + "']"))
+                    .isEmpty());
+    browser.executeScript(
+        "const s = document.getElementById('log-service'); s.value = arguments[0];"
+            + " s.dispatchEvent(new Event('change'));",
+        service);
+    // Every container of the service says "started on <its hostname>" (serve.sh). The backlog
+    // comes first; then a new container's line must arrive on the open page by itself.
+    List<String> first = new java.util.ArrayList<>();
+    await("the backlog of the service's log")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+        .untilAsserted(
+            () -> {
+              String text = browser.findElement(By.id("log")).getText();
+              assertThat(text).contains(service + ".1").contains("| started on ");
+              first.clear();
+              first.addAll(List.of(text.split("\n")));
+            });
+    String container = startedLines(first);
+    // A new replica container starts: with the probe file in place (from the other test) or
+    // without it, force one by killing the current container.
+    String current =
+        api.ok("/api/v1/replicas?service=" + service).get(0).path("containerId").asText();
+    if (!current.isEmpty()) {
+      dockerQuietly("kill", current);
+    }
+    await("a new line in the live tail, without a reload")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+        .untilAsserted(
+            () -> {
+              List<String> now = List.of(browser.findElement(By.id("log")).getText().split("\n"));
+              assertThat(startedLines(now)).as("started lines now").isNotEqualTo(container);
+            });
+    shot("web-page-log-tail.png");
+  }
+
+  /** The "started on" lines, joined: changes when a new container's first line arrives. */
+  private static String startedLines(List<String> lines) {
+    return String.join("\n", lines.stream().filter(l -> l.contains("| started on ")).toList());
+  }
+
   private static void shot(String name) throws IOException {
     Files.write(SHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
   }

@@ -226,21 +226,20 @@ class RulesEndToEndIT {
     return times;
   }
 
-  /** Polls the API every few ms until {@code seen} holds; returns the wall time it first did. */
+  /** Polls the API every 2 ms until {@code seen} holds; returns the wall time it first did. */
   private static long awaitVisible(String what, java.util.function.BooleanSupplier seen) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      if (seen.getAsBoolean()) {
-        return System.currentTimeMillis();
-      }
-      try {
-        Thread.sleep(2); // polling cadence, not an assertion
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(what + " not visible within 60 s; collector log: " + collector);
+    long[] at = new long[1];
+    await(what + " (collector log: " + collector + ")")
+        .atMost(Duration.ofSeconds(60))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(2))
+        .until(
+            () -> {
+              boolean ok = seen.getAsBoolean();
+              at[0] = System.currentTimeMillis();
+              return ok;
+            });
+    return at[0];
   }
 
   /**

@@ -94,7 +94,7 @@ say "runtime: $(du -sh "$runtime" | cut -f1) ($(find "$runtime" -name '*.so*' -p
 
 build() {
   local name=$1 jar=$2 user=$3 env_lines=$4 port=$5 health_url=$6
-  local ctx="$ctx_root/$name" rootfs="$ctx_root/$name/rootfs"
+  local ctx="$ctx_root/$name" rootfs="$ctx_root/$name/rootfs" data_dir
   mkdir -p "$rootfs/opt/swarmwatch" "$rootfs/etc" "$rootfs/usr/local/bin" "$rootfs/tmp"
   cp -a "$runtime/." "$rootfs/"
   if [ "$name" = agent ]; then
@@ -103,8 +103,7 @@ build() {
     mkdir -p "$rootfs/opt/swarmwatch/lib"
     cp "$ctx_root/jna/com/sun/jna/linux-x86-64/libjnidispatch.so" "$rootfs/opt/swarmwatch/lib/"
     # Log checkpoints live here; a new named volume mounted here starts with this ownership.
-    mkdir -p "$rootfs/var/lib/swarmwatch-agent"
-    chown 65532:65532 "$rootfs/var/lib/swarmwatch-agent"
+    data_dir=/var/lib/swarmwatch-agent
   fi
   cp "$jar" "$rootfs/opt/swarmwatch/swarmwatch-$name.jar"
   cp "deploy/jvm/$name.options" "$rootfs/opt/swarmwatch/jvm.options"
@@ -114,13 +113,16 @@ build() {
   chmod 1777 "$rootfs/tmp"
   if [ "$name" = collector ]; then
     # Owned by the image's user: a new named volume mounted here starts with this ownership.
-    mkdir -p "$rootfs/var/lib/swarmwatch"
-    chown 65532:65532 "$rootfs/var/lib/swarmwatch"
+    data_dir=/var/lib/swarmwatch
   fi
+  # `COPY` makes every file root-owned whatever the build context says (chown in rootfs/ is
+  # lost), so the data directory is made by a COPY --chown of its own (an empty directory).
+  mkdir -p "$ctx/data"
 
   cat >"$ctx/Dockerfile" <<EOF
 FROM scratch
 COPY rootfs/ /
+COPY --chown=65532:65532 data/ $data_dir/
 ENV MALLOC_ARENA_MAX=2 $env_lines
 USER $user
 ${port:+EXPOSE $port}

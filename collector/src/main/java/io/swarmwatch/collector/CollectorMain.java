@@ -24,7 +24,11 @@ import io.swarmwatch.common.Env;
 import io.swarmwatch.common.Logging;
 import io.swarmwatch.common.Version;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +133,14 @@ public final class CollectorMain implements AutoCloseable {
     logs.close();
   }
 
+  private static String currentUid() {
+    try {
+      return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return System.getProperty("user.name");
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Logging.init();
     CollectorConfig config;
@@ -145,6 +157,18 @@ public final class CollectorMain implements AutoCloseable {
     } catch (ConfigException e) {
       System.err.println("swarmwatch-collector: configuration error: " + e.getMessage());
       System.exit(2);
+      return;
+    } catch (UncheckedIOException e) {
+      // E.g. a data directory (a named volume) the collector's user can't write: say which and why.
+      System.err.println(
+          "swarmwatch-collector: "
+              + e.getMessage()
+              + " ("
+              + (e.getCause() instanceof AccessDeniedException
+                  ? "permission denied for uid " + currentUid()
+                  : e.getCause().getClass().getSimpleName())
+              + "; SWARMWATCH_DATA_DIR must be a directory the collector can write)");
+      System.exit(1);
       return;
     }
     int[] ports;

@@ -48,11 +48,13 @@ SWARMWATCH_HTTP_PORT=$HTTP_PORT SWARMWATCH_GRPC_PORT=$GRPC_PORT SWARMWATCH_DATA_
 pids+=($!)
 for _ in $(seq 1 100); do curl -fsS "localhost:$HTTP_PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 
-# The same options the agent image runs with (comments, blank lines and the image's own JNA library
-# path dropped: on the host JNA unpacks its library from the jar).
-mapfile -t JVM_OPTS < <(grep -v '^\s*#' deploy/jvm/agent.options | grep -v '^\s*$' | grep -v 'jna.boot.library.path')
-SWARMWATCH_COLLECTOR=localhost:$GRPC_PORT MALLOC_ARENA_MAX=2 \
-  java "${JVM_OPTS[@]}" -jar agent/target/swarmwatch-agent.jar >"$WORK/agent.log" 2>&1 &
+# Run the way the image runs it: the same options file, from the unpacked classes (the JNA library
+# path pointed at this copy).
+mkdir -p "$WORK/app"
+(cd "$WORK/app" && jar xf "$OLDPWD/agent/target/swarmwatch-agent.jar" && rm -rf META-INF/versions)
+sed "s#/opt/swarmwatch/app#$WORK/app#" deploy/jvm/agent.options >"$WORK/jvm.options"
+SWARMWATCH_COLLECTOR=localhost:$GRPC_PORT SWARMWATCH_SPOOL_DIR=$WORK/spool MALLOC_ARENA_MAX=2 \
+  java "@$WORK/jvm.options" -cp "$WORK/app" io.swarmwatch.agent.AgentMain >"$WORK/agent.log" 2>&1 &
 agent=$!
 pids+=($agent)
 

@@ -97,15 +97,19 @@ build() {
   local ctx="$ctx_root/$name" rootfs="$ctx_root/$name/rootfs" data_dir
   mkdir -p "$rootfs/opt/swarmwatch" "$rootfs/etc" "$rootfs/usr/local/bin" "$rootfs/tmp"
   cp -a "$runtime/." "$rootfs/"
+  local launch="\"-jar\", \"/opt/swarmwatch/swarmwatch-$name.jar\""
   if [ "$name" = agent ]; then
-    # JNA would unpack this to /tmp and load it from there, which fails on a noexec tmpfs (what a
-    # swarm tmpfs mount is); the options file points jna.boot.library.path here instead.
-    mkdir -p "$rootfs/opt/swarmwatch/lib"
-    cp "$ctx_root/jna/com/sun/jna/linux-x86-64/libjnidispatch.so" "$rootfs/opt/swarmwatch/lib/"
+    # Unpacked classes instead of the jar: the JVM keeps a jar's central directory on the heap
+    # (~2.6 MiB for the agent's 24,000 entries). JNA's native library is then in there too, and
+    # the options file points jna.boot.library.path at it (JNA would unpack it to /tmp and load
+    # it from there, which fails on a noexec tmpfs, what a swarm tmpfs mount is).
+    mkdir -p "$rootfs/opt/swarmwatch/app"
+    (cd "$rootfs/opt/swarmwatch/app" && jar xf "$OLDPWD/$jar" && rm -rf META-INF/versions META-INF/MANIFEST.MF)
+    launch='"-cp", "/opt/swarmwatch/app", "io.swarmwatch.agent.AgentMain"'
     # Log checkpoints live here; a new named volume mounted here starts with this ownership.
     data_dir=/var/lib/swarmwatch-agent
   fi
-  cp "$jar" "$rootfs/opt/swarmwatch/swarmwatch-$name.jar"
+  [ "$name" = agent ] || cp "$jar" "$rootfs/opt/swarmwatch/swarmwatch-$name.jar"
   cp "deploy/jvm/$name.options" "$rootfs/opt/swarmwatch/jvm.options"
   cp /bin/busybox "$rootfs/usr/local/bin/wget"   # busybox runs the applet named by argv[0]
   printf 'root:x:0:0:root:/:/sbin/nologin\nswarmwatch:x:65532:65532:swarmwatch:/tmp:/sbin/nologin\n' >"$rootfs/etc/passwd"
@@ -128,7 +132,7 @@ USER $user
 ${port:+EXPOSE $port}
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \\
   CMD ["/usr/local/bin/wget", "-q", "-O", "/dev/null", "$health_url"]
-ENTRYPOINT ["/opt/java/bin/java", "@/opt/swarmwatch/jvm.options", "-jar", "/opt/swarmwatch/swarmwatch-$name.jar"]
+ENTRYPOINT ["/opt/java/bin/java", "@/opt/swarmwatch/jvm.options", $launch]
 EOF
   DOCKER_BUILDKIT=0 docker_cli build -q -t "swarmwatch/$name:$TAG" \
     --label "org.opencontainers.image.title=swarmwatch $name" "$ctx" >/dev/null \

@@ -7,6 +7,7 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.swarmwatch.agent.docker.ContainerRegistry;
 import io.swarmwatch.agent.docker.EngineSink;
 import io.swarmwatch.agent.docker.EngineWatcher;
+import io.swarmwatch.agent.docker.NoTlsContext;
 import io.swarmwatch.agent.docker.NodeReader;
 import io.swarmwatch.agent.health.AgentHealth;
 import io.swarmwatch.agent.health.HealthServer;
@@ -271,7 +272,11 @@ public final class AgentMain implements AutoCloseable {
     ApacheDockerHttpClient http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(URI.create(dockerHost))
-            .sslConfig(cfg.getSSLConfig())
+            // No TLS configured: a context that costs nothing instead of the JVM's default.
+            .sslConfig(
+                cfg.getSSLConfig() != null
+                    ? cfg.getSSLConfig()
+                    : NoTlsContext.sslConfig(dockerHost))
             .maxConnections(8)
             .connectionTimeout(Duration.ofSeconds(5))
             .build();

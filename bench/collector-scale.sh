@@ -4,6 +4,7 @@
 #   bench/collector-scale.sh                       # steps 100x50 250x50 500x50 1000x50, 60 s each
 #   bench/collector-scale.sh 1000x50               # chosen steps
 #   CS_SECONDS=120 CS_LOG_LINES=20000 bench/collector-scale.sh 1000x50
+#   CS_HEAP=1g bench/collector-scale.sh 1000x50    # the collector's -Xmx (default 358m: 70 % of the stack's 512M)
 #
 # Needs the jars (mvn -q package -DskipTests). For each step it starts a fresh collector (the
 # packaged jar, the image's JVM options with the stack's 512 MiB limit applied as -Xmx358m, i.e.
@@ -42,7 +43,7 @@ for step in "${STEPS[@]}"; do
   agents=${BASH_REMATCH[1]} containers=${BASH_REMATCH[2]}
   rm -rf "$WORK/data"
   SWARMWATCH_GRPC_PORT=$GRPC_PORT SWARMWATCH_HTTP_PORT=$HTTP_PORT SWARMWATCH_DATA_DIR=$WORK/data \
-    MALLOC_ARENA_MAX=2 java "${JVM_OPTS[@]}" -Xmx358m -jar collector/target/swarmwatch-collector.jar \
+    MALLOC_ARENA_MAX=2 java "${JVM_OPTS[@]}" -Xmx"${CS_HEAP:-358m}" -jar collector/target/swarmwatch-collector.jar \
     >"$WORK/collector.log" 2>&1 &
   collector=$!
   for _ in $(seq 1 300); do curl -fsS "localhost:$HTTP_PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

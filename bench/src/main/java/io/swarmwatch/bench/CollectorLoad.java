@@ -152,7 +152,13 @@ public final class CollectorLoad {
     long start = System.nanoTime();
     List<Integer> backlog = new ArrayList<>();
     long end = start + config.duration().toNanos();
+    long half = start + config.duration().toNanos() / 2;
+    Histogram firstHalf = null;
     while (System.nanoTime() < end) {
+      if (firstHalf == null && System.nanoTime() >= half) {
+        // The second half alone: the steady state, after the connect storm has been absorbed.
+        firstHalf = ackLatency.getIntervalHistogram();
+      }
       Thread.sleep(Math.min(5000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
       backlog.add(agents.stream().mapToInt(a -> a.stats().backlog() + a.stats().inFlight()).sum());
     }
@@ -161,7 +167,11 @@ public final class CollectorLoad {
     ticks.shutdownNow();
     probes.shutdown();
     probes.awaitTermination(15, TimeUnit.SECONDS);
-    Histogram acks = ackLatency.getIntervalHistogram();
+    Histogram secondHalf = ackLatency.getIntervalHistogram();
+    Histogram acks = secondHalf.copy();
+    if (firstHalf != null) {
+      acks.add(firstHalf);
+    }
     long sent = agents.stream().mapToLong(a -> a.stats().sent()).sum();
     long dropped = agents.stream().mapToLong(a -> a.stats().dropped()).sum();
     List<String> errors = new ArrayList<>();
@@ -191,6 +201,7 @@ public final class CollectorLoad {
         seconds,
         sent,
         acks,
+        secondHalf,
         logLinesSent.get(),
         q,
         markersMissing.get(),
@@ -313,6 +324,7 @@ public final class CollectorLoad {
       double seconds,
       long sent,
       Histogram ackLatencyMicros,
+      Histogram ackLatencySecondHalfMicros,
       long logLines,
       Histogram queryableMicros,
       int markersMissing,
@@ -349,7 +361,7 @@ public final class CollectorLoad {
           Locale.ROOT,
           "BENCHMARK collector-scale agents=%d containers=%d connected=%d ended=%d seconds=%.1f"
               + " messages=%d (%.0f/s) log_lines=%d (%.0f/s)"
-              + " ack_ms p50=%s p99=%s max=%s queryable_ms p50=%s p99=%s max=%s markers=%d missing=%d"
+              + " ack_ms p50=%s p99=%s max=%s ack_ms_second_half p50=%s p99=%s max=%s queryable_ms p50=%s p99=%s max=%s markers=%d missing=%d"
               + " backlog=%s steady=%s dropped=%d collector_cpu_pct=%s collector_rss_mib=%s"
               + " collector_heap_mib=%s healthy=%s%s",
           config.agents(),
@@ -364,6 +376,9 @@ public final class CollectorLoad {
           ms(ackLatencyMicros, 50),
           ms(ackLatencyMicros, 99),
           ms(ackLatencyMicros, 100),
+          ms(ackLatencySecondHalfMicros, 50),
+          ms(ackLatencySecondHalfMicros, 99),
+          ms(ackLatencySecondHalfMicros, 100),
           ms(queryableMicros, 50),
           ms(queryableMicros, 99),
           ms(queryableMicros, 100),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, integration tests against a real Docker Engine in swarm mode,
 # and end-to-end tests of the packaged jars. Installs what is missing (JDK 17, Maven, promtool,
-# chromium + chromedriver, Docker, busybox-static) and starts the test Engine (scripts/test-engine.sh) first.
+# chromium + chromedriver, wrk, Docker, busybox-static) and starts the test Engine (scripts/test-engine.sh) first.
 #
 #   scripts/test.sh                 # everything (mvn verify)
 #   scripts/test.sh -pl collector   # extra arguments go to Maven
@@ -20,6 +20,8 @@ ensure_build_tools() {
   # The web page's test drives Debian's chromium through chromedriver (Selenium).
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # The benchmarks' smoke runs: bench/api-latency.sh loads the API with wrk.
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" = 0 ] || { say "ERROR: missing ${missing[*]} and not root to install them"; exit 1; }
   say "installing ${missing[*]} with apt-get"

@@ -58,6 +58,9 @@ public final class CollectorLoad {
   private final Recorder ackLatency = new Recorder(3);
   private final Histogram queryable = new Histogram(3);
   private final AtomicInteger markersMissing = new AtomicInteger();
+  // Health transition sent → flag in the API: the figure issue 6 is about, here at scale.
+  private final Histogram flagged = new Histogram(3);
+  private final AtomicInteger flagsMissing = new AtomicInteger();
   private final AtomicLong logLinesSent = new AtomicLong();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -118,7 +121,7 @@ public final class CollectorLoad {
     ackLatency.getIntervalHistogram(); // connecting and snapshots are not the steady state
 
     ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
-    ExecutorService probes = Executors.newFixedThreadPool(4);
+    ExecutorService probes = Executors.newFixedThreadPool(16);
     int ticksPerSample = (int) Math.max(1, config.sampleInterval().toMillis() / TICK_MS);
     AtomicLong tick = new AtomicLong();
     ticks.scheduleAtFixedRate(
@@ -141,6 +144,8 @@ public final class CollectorLoad {
             SimulatedAgent a = agents.get(r.nextInt(agents.size()));
             int c = r.nextInt(config.containers());
             a.health(c, false);
+            long sentAt = System.nanoTime();
+            probes.execute(() -> flagProbe(a, c, sentAt));
             ticks.schedule(() -> a.health(c, true), 2, TimeUnit.SECONDS);
           },
           periodMicros,
@@ -194,6 +199,10 @@ public final class CollectorLoad {
     synchronized (queryable) {
       q = queryable.copy();
     }
+    Histogram f;
+    synchronized (flagged) {
+      f = flagged.copy();
+    }
     return new Report(
         config,
         connected,
@@ -205,6 +214,8 @@ public final class CollectorLoad {
         logLinesSent.get(),
         q,
         markersMissing.get(),
+        f,
+        flagsMissing.get(),
         backlog,
         dropped,
         ProcStat.cpuPercent(before, after, seconds),
@@ -239,7 +250,29 @@ public final class CollectorLoad {
 
   private void probe(String marker, long sentAt) {
     URI uri = URI.create(config.api() + "/api/v1/logs?q=" + marker + "&limit=1");
-    long deadline = sentAt + TimeUnit.SECONDS.toNanos(10);
+    if (!poll(uri, sentAt, TimeUnit.SECONDS.toNanos(10), queryable)) {
+      markersMissing.incrementAndGet();
+    }
+  }
+
+  /** A health transition sent → the {@code unhealthy} flag listed by GET /api/v1/flags. */
+  private void flagProbe(SimulatedAgent a, int container, long sentAt) {
+    URI uri =
+        URI.create(
+            config.api()
+                + "/api/v1/flags?rule=unhealthy&service="
+                + SimulatedAgent.serviceName(container)
+                + "&node="
+                + a.nodeId());
+    if (poll(uri, sentAt, TimeUnit.SECONDS.toNanos(2), flagged)) {
+      return;
+    }
+    flagsMissing.incrementAndGet();
+  }
+
+  /** Polls {@code uri} every 20 ms until it answers a non-empty JSON array; records the wait. */
+  private boolean poll(URI uri, long sentAt, long withinNanos, Histogram into) {
+    long deadline = sentAt + withinNanos;
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> r =
@@ -248,20 +281,20 @@ public final class CollectorLoad {
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200 && JSON.readTree(r.body()).size() > 0) {
           long micros = (System.nanoTime() - sentAt) / 1000;
-          synchronized (queryable) {
-            queryable.recordValue(micros);
+          synchronized (into) {
+            into.recordValue(micros);
           }
-          return;
+          return true;
         }
         Thread.sleep(20);
       } catch (IOException e) {
-        break;
+        return false;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        return false;
       }
     }
-    markersMissing.incrementAndGet();
+    return false;
   }
 
   private Long heapUsed() {
@@ -328,6 +361,8 @@ public final class CollectorLoad {
       long logLines,
       Histogram queryableMicros,
       int markersMissing,
+      Histogram flaggedMicros,
+      int flagsMissing,
       List<Integer> backlog,
       long dropped,
       Double cpuPercent,
@@ -362,6 +397,7 @@ public final class CollectorLoad {
           "BENCHMARK collector-scale agents=%d containers=%d connected=%d ended=%d seconds=%.1f"
               + " messages=%d (%.0f/s) log_lines=%d (%.0f/s)"
               + " ack_ms p50=%s p99=%s max=%s ack_ms_second_half p50=%s p99=%s max=%s queryable_ms p50=%s p99=%s max=%s markers=%d missing=%d"
+              + " flag_ms p50=%s p99=%s max=%s flags=%d flags_missing=%d"
               + " backlog=%s steady=%s dropped=%d collector_cpu_pct=%s collector_rss_mib=%s"
               + " collector_heap_mib=%s healthy=%s%s",
           config.agents(),
@@ -384,6 +420,11 @@ public final class CollectorLoad {
           ms(queryableMicros, 100),
           queryableMicros.getTotalCount(),
           markersMissing,
+          ms(flaggedMicros, 50),
+          ms(flaggedMicros, 99),
+          ms(flaggedMicros, 100),
+          flaggedMicros.getTotalCount(),
+          flagsMissing,
           backlog,
           backlogSteady(),
           dropped,

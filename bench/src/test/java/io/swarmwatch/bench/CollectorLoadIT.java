@@ -92,6 +92,9 @@ class CollectorLoadIT {
     assertThat(r.ackLatencyMicros().getTotalCount()).as("messages acknowledged").isGreaterThan(100);
     assertThat(r.queryableMicros().getTotalCount()).as("markers found").isGreaterThanOrEqualTo(4);
     assertThat(r.logLines()).isGreaterThanOrEqualTo(10_000);
+    assertThat(r.flaggedMicros().getTotalCount())
+        .as("health transitions flagged by the rule engine")
+        .isGreaterThanOrEqualTo(10);
     assertThat(r.cpuPercent()).as("collector CPU read from /proc").isNotNull().isPositive();
     assertThat(r.describe()).startsWith("BENCHMARK collector-scale agents=20 containers=10");
 

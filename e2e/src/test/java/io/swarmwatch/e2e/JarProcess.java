@@ -45,6 +45,11 @@ final class JarProcess implements AutoCloseable {
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().putAll(env);
+      // State the test didn't place itself goes under target/, never into the source tree (the
+      // jars' defaults, ./data and ./spool, are relative to the working directory, e2e/).
+      Path state = dir.resolve(name + "-" + System.nanoTime());
+      pb.environment().putIfAbsent("SWARMWATCH_DATA_DIR", state.resolve("data").toString());
+      pb.environment().putIfAbsent("SWARMWATCH_SPOOL_DIR", state.resolve("spool").toString());
       return new JarProcess(name, pb.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);

@@ -317,6 +317,9 @@ class StreamEndToEndIT {
         "1s",
         "--limit-memory",
         "32M",
+        // A CPU limit too, so every per-replica series the Grafana dashboard uses exists.
+        "--limit-cpu",
+        "0.5",
         "swarmwatch-test/healthy:1");
     String hostname = docker("info", "--format", "{{.Name}}");
     await("the service's replicas in /metrics")
@@ -357,6 +360,57 @@ class StreamEndToEndIT {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("promtool finished").isTrue();
       assertThat(p.exitValue()).as("promtool check metrics said:%n%s", out).isZero();
+    } finally {
+      Files.deleteIfExists(file);
+    }
+    grafanaDashboardQueriesWhatTheCollectorExposes(r.body());
+  }
+
+  /**
+   * deploy/grafana-dashboard.json: every metric its queries name is one this collector exposes, and
+   * every query is valid PromQL ({@code promtool check rules} on the queries as recording rules,
+   * the dashboard's variables replaced by a match-all regex).
+   */
+  private static void grafanaDashboardQueriesWhatTheCollectorExposes(String metrics)
+      throws Exception {
+    Path repo = Path.of(System.getProperty("swarmwatch.repo", "..")).toAbsolutePath().normalize();
+    JsonNode dashboard =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(repo.resolve("deploy/grafana-dashboard.json").toFile());
+    List<String> exprs = new ArrayList<>();
+    dashboard
+        .path("panels")
+        .forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+    assertThat(exprs).as("dashboard queries").hasSizeGreaterThan(10);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("swarmwatch_[a-z_]+").matcher(String.join("\n", exprs));
+    Set<String> names = new java.util.TreeSet<>();
+    while (m.find()) {
+      names.add(m.group());
+    }
+    // swarmwatch_flags has a series per current flag: none at all when nothing is flagged.
+    names.remove("swarmwatch_flags");
+    for (String name : names) {
+      assertThat(metrics)
+          .as("/metrics has %s (used by the Grafana dashboard)", name)
+          .contains("\n" + name);
+    }
+    StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+    for (int i = 0; i < exprs.size(); i++) {
+      String e = exprs.get(i).replace("$stack", ".*").replace("$service", ".*");
+      rules.append("      - record: dashboard_query_").append(i).append("\n");
+      rules.append("        expr: '").append(e.replace("'", "''")).append("'\n");
+    }
+    Path file = Files.createTempFile("swarmwatch-dashboard", ".rules.yml");
+    try {
+      Files.writeString(file, rules);
+      Process p =
+          new ProcessBuilder("promtool", "check", "rules", file.toString())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+      assertThat(p.exitValue()).as("promtool check rules said:%n%s%n%s", out, rules).isZero();
     } finally {
       Files.deleteIfExists(file);
     }

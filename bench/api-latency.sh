@@ -43,15 +43,18 @@ java -Xmx1g -jar bench/target/swarmwatch-bench.jar --target="localhost:$GRPC_POR
   >"$WORK/load.log" 2>&1 &
 pids+=($!)
 expected=$((AGENTS * CONTAINERS))
-for _ in $(seq 1 240); do
-  n=$(curl -fsS "localhost:$HTTP_PORT/metrics" 2>/dev/null | grep -c '^swarmwatch_replica_running{' || true)
+n=0
+for _ in $(seq 1 120); do
+  sleep 2
+  n=$(curl -fsS -m 30 "localhost:$HTTP_PORT/api/v1/replicas" 2>/dev/null | grep -o '"slot"' | wc -l || true)
   [ "$n" -ge "$expected" ] && break
-  sleep 1
 done
+kill -0 "${pids[0]}" 2>/dev/null || { say "ERROR: the collector died; the end of its log:"; tail -5 "$WORK/collector.log" >&2; exit 1; }
 say "model loaded: $n replicas ($AGENTS agents x $CONTAINERS containers)"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $n replicas; $CONNECTIONS connections, ${DURATION}s per route"
 for route in "${ROUTES[@]}"; do
   echo "== GET $route"
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "http://localhost:$HTTP_PORT$route" \
-    | grep -E 'Latency|50%|75%|90%|99%|Requests/sec|requests in|Non-2xx|timeout'
+    | grep -E 'Latency|50%|75%|90%|99%|Requests/sec|requests in|Non-2xx|Socket errors'
+  kill -0 "${pids[0]}" 2>/dev/null || { say "ERROR: the collector died under GET $route:"; tail -5 "$WORK/collector.log" >&2; exit 1; }
 done

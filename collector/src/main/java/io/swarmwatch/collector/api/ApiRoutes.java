@@ -46,7 +46,7 @@ final class ApiRoutes implements ApiModule {
 
   private Object service(String id, Params params) {
     params.allow(Set.of());
-    return model.services().stream()
+    return model.readViews().services().stream()
         .filter(s -> s.id().equals(id) || s.name().equals(id))
         .findFirst()
         .orElseThrow(() -> ApiException.notFound("no service '" + id + "'"));
@@ -73,7 +73,7 @@ final class ApiRoutes implements ApiModule {
               + status.get()
               + "'");
     }
-    return model.services().stream()
+    return model.readViews().services().stream()
         .filter(s -> stack.isEmpty() || stack.get().equals(s.stack()))
         .filter(s -> status.isEmpty() || status.get().equals(s.status()))
         .toList();
@@ -94,7 +94,10 @@ final class ApiRoutes implements ApiModule {
               + status.get()
               + "'");
     }
-    return model.replicas(new ReplicaQuery(p.string("service"), p.string("node"))).stream()
+    return model
+        .readViews()
+        .replicas(new ReplicaQuery(p.string("service"), p.string("node")))
+        .stream()
         .filter(r -> status.isEmpty() || status.get().equals("unhealthy") == unhealthy(r))
         .toList();
   }

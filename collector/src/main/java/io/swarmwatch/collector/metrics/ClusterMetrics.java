@@ -14,7 +14,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmwatch.collector.ingest.IngestCounters;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.collector.model.NodeView;
-import io.swarmwatch.collector.model.ReplicaQuery;
 import io.swarmwatch.collector.model.ReplicaView;
 import io.swarmwatch.collector.model.ServiceView;
 import io.swarmwatch.collector.model.UsageView;
@@ -222,10 +221,24 @@ public final class ClusterMetrics {
         .register(registry);
   }
 
-  /** The Prometheus text exposition of the model as of now. */
-  public String scrape() {
+  // A scrape at 50,000 replicas is ~600,000 series, tens of MiB of text: concurrent scrapers
+  // (several Prometheus servers, a dashboard, a load test) share one, at most a second old, so
+  // memory holds one scrape instead of one per caller (50 concurrent ones exhausted a 1 GiB heap).
+  private static final long SCRAPE_REUSE_NANOS = 1_000_000_000L;
+  private String lastScrape;
+  private long lastScrapeAt;
+
+  /** The Prometheus text exposition of the model as of now (or of at most a second ago). */
+  public synchronized String scrape() {
+    long now = System.nanoTime();
+    if (lastScrape != null && now - lastScrapeAt < SCRAPE_REUSE_NANOS) {
+      return lastScrape;
+    }
+    lastScrape = null; // let the old one go before building the next
     refresh();
-    return registry.scrape();
+    lastScrape = registry.scrape();
+    lastScrapeAt = System.nanoTime();
+    return lastScrape;
   }
 
   /** The content type {@link #scrape} is in. */
@@ -252,12 +265,12 @@ public final class ClusterMetrics {
                   "node_id", f.subject().node(),
                   "subject", f.subject().id()));
     }
-    List<ReplicaView> replicas =
-        model.replicas(new ReplicaQuery(Optional.empty(), Optional.empty()));
+    ClusterModel.ReadViews views = model.readViews();
+    List<ReplicaView> replicas = views.replicas();
     for (Family<ReplicaView> f : replicaFamilies) {
       f.update(replicas, ClusterMetrics::replicaTags);
     }
-    List<ServiceView> services = model.services();
+    List<ServiceView> services = views.services();
     for (Family<ServiceView> f : serviceFamilies) {
       f.update(services, s -> Tags.of("service", s.name(), "stack", nz(s.stack())));
     }

@@ -323,12 +323,68 @@ public final class ClusterModel {
         .findFirst();
   }
 
+  /** Exact: built from the model as of now (the rule engine judges these). */
   public List<ReplicaView> replicas(ReplicaQuery q) {
     return snapshot().replicas(q);
   }
 
+  /** Exact: built from the model as of now (the rule engine judges these). */
   public List<ServiceView> services() {
     return snapshot().services();
+  }
+
+  /**
+   * What readers (the API, the web page, /metrics) see: views built once for all of them, reused
+   * while the model is unchanged, and for at most {@link #READ_VIEW_MAX_AGE_NANOS} while it changes
+   * — never past a change of flags, so a flag shows as soon as the rule engine raises it. At 1,000
+   * nodes x 50 containers each build is ~50,000 views (~100 ms of CPU); built per request they held
+   * the API to ~1 request/s under 50 concurrent clients (BENCHMARKS.md).
+   */
+  public ReadViews readViews() {
+    ReadViews c = readViews;
+    if (c != null && c.fresh(version, flags.generation(), System.nanoTime())) {
+      return c;
+    }
+    synchronized (readViewsLock) {
+      c = readViews;
+      if (c != null && c.fresh(version, flags.generation(), System.nanoTime())) {
+        return c; // another reader built it while this one waited
+      }
+      long v = version;
+      Object generation = flags.generation();
+      long at = System.nanoTime();
+      Replicas r = snapshot();
+      c = new ReadViews(r.replicas(ReplicaQuery.ALL), r.services(), v, generation, at);
+      readViews = c;
+      return c;
+    }
+  }
+
+  static final long READ_VIEW_MAX_AGE_NANOS = 250_000_000L;
+  private final Object readViewsLock = new Object();
+  private volatile ReadViews readViews;
+
+  /** Every replica (sorted by service, slot, node) and service, as of {@code builtAtNanos}. */
+  public record ReadViews(
+      List<ReplicaView> replicas,
+      List<ServiceView> services,
+      long version,
+      Object flagsGeneration,
+      long builtAtNanos) {
+    public ReadViews {
+      replicas = List.copyOf(replicas);
+      services = List.copyOf(services);
+    }
+
+    boolean fresh(long modelVersion, Object generation, long now) {
+      return flagsGeneration == generation
+          && (version == modelVersion || now - builtAtNanos < READ_VIEW_MAX_AGE_NANOS);
+    }
+
+    /** The replicas {@code q} selects, in the same order. */
+    public List<ReplicaView> replicas(ReplicaQuery q) {
+      return replicas.stream().filter(r -> Replicas.matches(q, r)).toList();
+    }
   }
 
   /**

@@ -37,6 +37,14 @@ public interface FlagSource {
   /** The node is down or its agent silent: what we hold about its replicas is not current. */
   boolean nodeDown(String nodeId);
 
+  /**
+   * Changes (by identity) whenever the flags this source answers change: views built with an older
+   * generation are out of date.
+   */
+  default Object generation() {
+    return this;
+  }
+
   /** The replica key {@link #replica} takes. */
   static String replicaKey(String serviceId, Integer slot, String nodeId) {
     return serviceId + "/" + (slot != null && slot > 0 ? slot.toString() : nodeId);

@@ -121,20 +121,21 @@ final class Replicas {
     return !t.getDesiredState().equals("shutdown") && !t.getDesiredState().equals("remove");
   }
 
+  static boolean matches(ReplicaQuery q, ReplicaView r) {
+    return (q.service().isEmpty()
+            || q.service().get().equals(r.service())
+            || q.service().get().equals(r.serviceId()))
+        && (q.node().isEmpty()
+            || q.node().get().equals(r.node())
+            || q.node().get().equals(r.nodeHostname()));
+  }
+
   List<ReplicaView> replicas(ReplicaQuery q) {
     List<ReplicaView> out = new ArrayList<>();
     for (ReplicaView r : all()) {
-      if (q.service().isPresent()
-          && !q.service().get().equals(r.service())
-          && !q.service().get().equals(r.serviceId())) {
-        continue;
+      if (matches(q, r)) {
+        out.add(r);
       }
-      if (q.node().isPresent()
-          && !q.node().get().equals(r.node())
-          && !q.node().get().equals(r.nodeHostname())) {
-        continue;
-      }
-      out.add(r);
     }
     out.sort(
         Comparator.comparing(ReplicaView::service)

@@ -147,6 +147,11 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
   }
 
   @Override
+  public Object generation() {
+    return published; // immutable, replaced on every change of flags
+  }
+
+  @Override
   public boolean nodeDown(String nodeId) {
     return published.downNodes().contains(nodeId);
   }

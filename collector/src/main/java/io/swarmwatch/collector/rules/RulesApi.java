@@ -123,7 +123,7 @@ public final class RulesApi implements ApiModule {
   private Object rules(Params p) {
     p.allow(Set.of("service"));
     Optional<String> only = p.string("service");
-    List<ServiceView> services = model.services();
+    List<ServiceView> services = model.readViews().services();
     if (only.isPresent()
         && services.stream()
             .noneMatch(s -> s.name().equals(only.get()) || s.id().equals(only.get()))) {

@@ -114,10 +114,9 @@ final class LogDocs {
     Document d = new Document();
     d.add(new LongPoint(TIME, r.timeNanos()));
     d.add(new NumericDocValuesField(TIME, r.timeNanos()));
-    d.add(new StoredField(TIME, r.timeNanos()));
+    // Not stored: every search sorts by (time, seq), so the hit carries them (see toRecord).
     d.add(new LongPoint(SEQ, r.seq()));
     d.add(new NumericDocValuesField(SEQ, r.seq()));
-    d.add(new StoredField(SEQ, r.seq()));
     for (int i = 0; i < s.names.length; i++) {
       d.add(new StringField(s.names[i], s.values[i], Field.Store.YES));
     }
@@ -133,11 +132,15 @@ final class LogDocs {
     return d;
   }
 
-  static LogRecord toRecord(Document d) {
+  /**
+   * The record of a stored document; {@code timeNanos} and {@code seq} come from the hit's sort
+   * values (documents written before 2026-12-04 also store them, the same values).
+   */
+  static LogRecord toRecord(Document d, long timeNanos, long seq) {
     var slot = d.getField(SLOT);
     return new LogRecord(
-        d.getField(TIME).numericValue().longValue(),
-        d.getField(SEQ).numericValue().longValue(),
+        timeNanos,
+        seq,
         str(d, NODE),
         str(d, NODE_HOST),
         str(d, SERVICE),

@@ -86,7 +86,9 @@ final class LogSearch {
       ScoreDoc[] docs = top.scoreDocs;
       for (ScoreDoc sd : docs) {
         after = (FieldDoc) sd;
-        LogRecord r = LogDocs.toRecord(stored.document(sd.doc));
+        LogRecord r =
+            LogDocs.toRecord(
+                stored.document(sd.doc), (Long) after.fields[0], (Long) after.fields[1]);
         lastScanned = r;
         scanned++;
         if (!postFilter || q.matches(r)) {

@@ -27,8 +27,7 @@ import java.util.stream.Stream;
  * Batches are built before the clock starts: only the store is timed.
  *
  * <pre>
- * mvn -B -o -q test-compile -pl collector -am
- * mvn -B -o -q dependency:build-classpath -pl collector -Dmdep.outputFile=/tmp/cp.txt
+ * mvn -B -o -q test-compile dependency:build-classpath -pl collector -am -Dmdep.outputFile=/tmp/cp.txt
  * java -cp collector/target/test-classes:collector/target/classes:$(cat /tmp/cp.txt) \
  *   io.swarmwatch.collector.logs.LogStoreBenchmark [lines=300000] [batch=5000] [repeats=5]
  * </pre>

@@ -39,7 +39,7 @@ final class LogSearch {
 
   /**
    * Hours hold disjoint time ranges, so the hours the query reads first (the newest for {@code
-   * newestFirst}) hold its first matches: it searches the first hour alone, then the first 2, 4, …
+   * newestFirst}) hold its first matches: it searches the first hour alone, then the first 4, 16, …
    * until a page is full or every hour was searched. A page that ends with a cursor (full, or the
    * scan budget spent) is then exactly what the search over every hour returns. Hours wholly before
    * the cursor are skipped.
@@ -62,7 +62,7 @@ final class LogSearch {
       if (window.size() == ordered.size() || page.next().isPresent()) {
         return page;
       }
-      k *= 2;
+      k *= 4;
     }
   }
 

@@ -75,7 +75,8 @@ final class LineMarks {
     return true;
   }
 
-  synchronized void save() throws IOException {
+  /** The marks as of now, in the file's format. */
+  synchronized String snapshot() {
     StringBuilder sb = new StringBuilder();
     ranges.forEach(
         (c, m) -> {
@@ -83,8 +84,13 @@ final class LineMarks {
           m.forEach((f, t) -> sb.append(' ').append(f).append('-').append(t));
           sb.append('\n');
         });
+    return sb.toString();
+  }
+
+  /** Saves what {@link #snapshot} returned, atomically (a crash leaves the old file or this). */
+  void save(String snapshot) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+    Files.writeString(tmp, snapshot, StandardCharsets.UTF_8);
     try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
       ch.force(true);
     }

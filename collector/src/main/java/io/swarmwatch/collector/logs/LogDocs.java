@@ -1,5 +1,8 @@
 package io.swarmwatch.collector.logs;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
@@ -7,8 +10,10 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
+import org.apache.lucene.util.BytesRef;
 
 /** How a {@link LogRecord} is laid out in a Lucene document, and back. */
 final class LogDocs {
@@ -36,44 +41,106 @@ final class LogDocs {
 
   private LogDocs() {}
 
+  /**
+   * The fields every line of one container in one batch shares, UTF-8 encoded once: indexing and
+   * storing a {@code String} field encodes it again for every line, which was the largest single
+   * cost of ingest. Immutable, so the threads indexing one batch share it.
+   */
+  static final class Source {
+    private final String[] names;
+    private final BytesRef[] values;
+    private final int slot;
+
+    Source(
+        String node,
+        String nodeHostname,
+        String service,
+        String serviceId,
+        String stack,
+        String taskId,
+        int slot,
+        String containerId,
+        String containerName) {
+      List<String> n = new ArrayList<>(8);
+      List<BytesRef> v = new ArrayList<>(8);
+      keyword(n, v, NODE, node);
+      keyword(n, v, NODE_HOST, nodeHostname);
+      keyword(n, v, SERVICE, service);
+      keyword(n, v, SERVICE_ID, serviceId);
+      keyword(n, v, STACK, stack);
+      keyword(n, v, TASK, taskId);
+      keyword(n, v, CONTAINER, containerId);
+      keyword(n, v, CONTAINER_NAME, containerName);
+      this.names = n.toArray(String[]::new);
+      this.values = v.toArray(BytesRef[]::new);
+      this.slot = slot;
+    }
+
+    private static void keyword(List<String> n, List<BytesRef> v, String name, String value) {
+      if (!value.isEmpty()) {
+        n.add(name);
+        v.add(new BytesRef(value));
+      }
+    }
+  }
+
+  private static final BytesRef STDOUT = new BytesRef("stdout");
+  private static final BytesRef STDERR = new BytesRef("stderr");
+
+  /** For tests and one-off writes: encodes the record's own strings. */
   static Document toDocument(LogRecord r) {
+    byte[] line = r.line().getBytes(StandardCharsets.UTF_8);
+    return toDocument(
+        r,
+        new Source(
+            r.node(),
+            r.nodeHostname(),
+            r.service(),
+            r.serviceId(),
+            r.stack(),
+            r.taskId(),
+            r.slot(),
+            r.containerId(),
+            r.containerName()),
+        new BytesRef(line));
+  }
+
+  /**
+   * The document of {@code r}, whose identity fields are {@code s} and whose line is {@code
+   * lineUtf8} as the agent sent it. The line is stored as those bytes and decoded when read (the
+   * same replacement of malformed UTF-8 as decoding it here), and indexed from {@code r.line()}.
+   */
+  static Document toDocument(LogRecord r, Source s, BytesRef lineUtf8) {
     Document d = new Document();
     d.add(new LongPoint(TIME, r.timeNanos()));
     d.add(new NumericDocValuesField(TIME, r.timeNanos()));
-    d.add(new StoredField(TIME, r.timeNanos()));
+    // Not stored: every search sorts by (time, seq), so the hit carries them (see toRecord).
     d.add(new LongPoint(SEQ, r.seq()));
     d.add(new NumericDocValuesField(SEQ, r.seq()));
-    d.add(new StoredField(SEQ, r.seq()));
-    keyword(d, NODE, r.node());
-    keyword(d, NODE_HOST, r.nodeHostname());
-    keyword(d, SERVICE, r.service());
-    keyword(d, SERVICE_ID, r.serviceId());
-    keyword(d, STACK, r.stack());
-    keyword(d, TASK, r.taskId());
-    if (r.slot() != 0) {
-      d.add(new StoredField(SLOT, r.slot()));
+    for (int i = 0; i < s.names.length; i++) {
+      d.add(new StringField(s.names[i], s.values[i], Field.Store.YES));
     }
-    keyword(d, CONTAINER, r.containerId());
-    keyword(d, CONTAINER_NAME, r.containerName());
-    keyword(d, STREAM, r.stream());
-    d.add(new TextField(LINE, r.line(), Field.Store.YES));
+    if (s.slot != 0) {
+      d.add(new StoredField(SLOT, s.slot));
+    }
+    d.add(new StringField(STREAM, "stderr".equals(r.stream()) ? STDERR : STDOUT, Field.Store.YES));
+    d.add(new TextField(LINE, r.line(), Field.Store.NO));
+    d.add(new StoredField(LINE, lineUtf8));
     if (r.truncated()) {
       d.add(new StoredField(TRUNCATED, 1));
     }
     return d;
   }
 
-  private static void keyword(Document d, String name, String value) {
-    if (!value.isEmpty()) {
-      d.add(new StringField(name, value, Field.Store.YES));
-    }
-  }
-
-  static LogRecord toRecord(Document d) {
+  /**
+   * The record of a stored document; {@code timeNanos} and {@code seq} come from the hit's sort
+   * values (documents written before 2026-12-04 also store them, the same values).
+   */
+  static LogRecord toRecord(Document d, long timeNanos, long seq) {
     var slot = d.getField(SLOT);
     return new LogRecord(
-        d.getField(TIME).numericValue().longValue(),
-        d.getField(SEQ).numericValue().longValue(),
+        timeNanos,
+        seq,
         str(d, NODE),
         str(d, NODE_HOST),
         str(d, SERVICE),
@@ -88,8 +155,17 @@ final class LogDocs {
         d.getField(TRUNCATED) != null);
   }
 
+  /** Stored as a string (indexes written before 2026-12-04) or as UTF-8 bytes. */
   private static String str(Document d, String name) {
-    String v = d.get(name);
-    return v == null ? "" : v;
+    IndexableField f = d.getField(name);
+    if (f == null) {
+      return "";
+    }
+    String v = f.stringValue();
+    if (v != null) {
+      return v;
+    }
+    BytesRef b = f.binaryValue();
+    return b == null ? "" : new String(b.bytes, b.offset, b.length, StandardCharsets.UTF_8);
   }
 }

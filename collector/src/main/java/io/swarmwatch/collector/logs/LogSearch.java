@@ -2,6 +2,7 @@ package io.swarmwatch.collector.logs;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.apache.lucene.analysis.Analyzer;
@@ -36,7 +37,36 @@ final class LogSearch {
     this.analyzer = analyzer;
   }
 
+  /**
+   * Hours hold disjoint time ranges, so the hours the query reads first (the newest for {@code
+   * newestFirst}) hold its first matches: it searches the first hour alone, then the first 4, 16, …
+   * until a page is full or every hour was searched. A page that ends with a cursor (full, or the
+   * scan budget spent) is then exactly what the search over every hour returns. Hours wholly before
+   * the cursor are skipped.
+   *
+   * @param parts oldest first
+   */
   LogPage run(List<Partition> parts, LogQuery q) throws IOException {
+    List<Partition> ordered = new ArrayList<>(parts);
+    if (q.after().isPresent()) {
+      long cursorHour = Math.floorDiv(q.after().get().timeNanos(), LuceneLogStore.HOUR_NANOS);
+      ordered.removeIf(p -> q.newestFirst() ? p.hour > cursorHour : p.hour < cursorHour);
+    }
+    if (q.newestFirst()) {
+      Collections.reverse(ordered);
+    }
+    int k = 1;
+    while (true) {
+      List<Partition> window = ordered.subList(0, Math.min(k, ordered.size()));
+      LogPage page = runOver(window, q);
+      if (window.size() == ordered.size() || page.next().isPresent()) {
+        return page;
+      }
+      k *= 4;
+    }
+  }
+
+  private LogPage runOver(List<Partition> parts, LogQuery q) throws IOException {
     List<Partition.Lease> leases = new ArrayList<>();
     try {
       List<IndexReader> readers = new ArrayList<>();
@@ -86,7 +116,9 @@ final class LogSearch {
       ScoreDoc[] docs = top.scoreDocs;
       for (ScoreDoc sd : docs) {
         after = (FieldDoc) sd;
-        LogRecord r = LogDocs.toRecord(stored.document(sd.doc));
+        LogRecord r =
+            LogDocs.toRecord(
+                stored.document(sd.doc), (Long) after.fields[0], (Long) after.fields[1]);
         lastScanned = r;
         scanned++;
         if (!postFilter || q.matches(r)) {

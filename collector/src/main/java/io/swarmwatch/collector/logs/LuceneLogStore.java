@@ -12,20 +12,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * of hours idle for 15 minutes and applies retention every minute: whole hours older than the
  * retention, or the oldest hours while the total is above the size cap, are deleted.
  *
- * <p>Thread-safe: appends are serialized; queries run concurrently with them.
+ * <p>Thread-safe. Only the bookkeeping of an append is serialized (which lines are new, their
+ * {@code seq}); its documents are built and indexed by several threads ({@link ParallelIndexer}),
+ * and appends from several streams index concurrently. Queries run concurrently with them.
  */
 public final class LuceneLogStore implements LogStore {
   private static final Logger log = LoggerFactory.getLogger(LuceneLogStore.class);
@@ -55,7 +60,13 @@ public final class LuceneLogStore implements LogStore {
   private final AtomicLong expired = new AtomicLong();
   private final ScheduledExecutorService background;
   private final LogSearch search;
-  private boolean closed;
+  private final ParallelIndexer indexer;
+  // Appends share it; the commit takes it exclusively only to copy the line marks (so the copy
+  // never marks a line whose document isn't in the writer yet), and closing and dropping an hour
+  // take it exclusively.
+  private final ReentrantReadWriteLock appendLock = new ReentrantReadWriteLock();
+  private final Object commitLock = new Object();
+  private volatile boolean closed;
 
   /**
    * Opens (or creates) the store and starts its background thread.
@@ -83,6 +94,7 @@ public final class LuceneLogStore implements LogStore {
           "cannot open the log store in " + config.dir() + ": " + e.getMessage(), e);
     }
     this.search = new LogSearch(analyzer);
+    this.indexer = new ParallelIndexer(Runtime.getRuntime().availableProcessors());
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -133,58 +145,146 @@ public final class LuceneLogStore implements LogStore {
   }
 
   @Override
-  public synchronized List<LogRecord> append(String nodeId, String nodeHostname, LogBatch batch) {
-    if (closed) {
-      throw new IllegalStateException("log store closed");
-    }
-    Map<String, LogSource> sources = new HashMap<>();
-    for (LogSource s : batch.getSourcesList()) {
-      sources.put(s.getContainerId(), s);
-    }
-    long oldest = clock.millis() * 1_000_000L - config.retention().toNanos();
-    List<LogRecord> out = new ArrayList<>(batch.getLinesCount());
-    Map<Long, List<Document>> byHour = new TreeMap<>();
-    for (LogLine l : batch.getLinesList()) {
-      if (!marks.mark(l.getContainerId(), l.getLineNo())) {
-        duplicates.incrementAndGet();
-        continue;
+  public List<LogRecord> append(String nodeId, String nodeHostname, LogBatch batch) {
+    appendLock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("log store closed");
       }
-      if (l.getTimeUnixNanos() < oldest) {
-        expired.incrementAndGet();
-        continue;
+      List<LogLine> lines = batch.getLinesList();
+      // The only serialized part: which lines are new, and their ingest order.
+      int[] accepted = new int[lines.size()];
+      int count = 0;
+      long firstSeq;
+      long oldest = clock.millis() * 1_000_000L - config.retention().toNanos();
+      synchronized (marks) {
+        for (int i = 0; i < lines.size(); i++) {
+          LogLine l = lines.get(i);
+          if (!marks.mark(l.getContainerId(), l.getLineNo())) {
+            duplicates.incrementAndGet();
+          } else if (l.getTimeUnixNanos() < oldest) {
+            expired.incrementAndGet();
+          } else {
+            accepted[count++] = i;
+          }
+        }
+        firstSeq = seq.getAndAdd(count) + 1;
       }
-      LogSource s = sources.getOrDefault(l.getContainerId(), LogSource.getDefaultInstance());
-      SwarmIdentity id = s.getSwarm();
-      LogRecord r =
-          new LogRecord(
-              l.getTimeUnixNanos(),
-              seq.incrementAndGet(),
+      if (count == 0) {
+        return List.of();
+      }
+      Map<String, Source> sources = new ConcurrentHashMap<>();
+      for (LogSource s : batch.getSourcesList()) {
+        sources.put(s.getContainerId(), new Source(nodeId, nodeHostname, s));
+      }
+      LogRecord[] out = new LogRecord[count];
+      Accepted work = new Accepted(nodeId, nodeHostname, lines, accepted, firstSeq, sources, out);
+      try {
+        indexer.index(work, count);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write log lines: " + e.getMessage(), e);
+      }
+      stored.addAndGet(count);
+      return Arrays.asList(out);
+    } finally {
+      appendLock.readLock().unlock();
+    }
+  }
+
+  /** A container's identity in one batch, as the records and as the documents want it. */
+  private record Source(LogSource proto, String nodeId, String nodeHostname, LogDocs.Source doc) {
+    Source(String nodeId, String nodeHostname, LogSource s) {
+      this(
+          s,
+          nodeId,
+          nodeHostname,
+          new LogDocs.Source(
               nodeId,
               nodeHostname,
-              id.getServiceName(),
-              id.getServiceId(),
-              id.getStack(),
-              id.getTaskId(),
-              id.getSlot(),
-              l.getContainerId(),
-              s.getContainerName(),
-              l.getStream() == LogStream.STDERR ? "stderr" : "stdout",
-              l.getLine().toString(StandardCharsets.UTF_8),
-              l.getTruncated());
-      out.add(r);
-      byHour
-          .computeIfAbsent(Math.floorDiv(r.timeNanos(), HOUR_NANOS), h -> new ArrayList<>())
-          .add(LogDocs.toDocument(r));
+              s.getSwarm().getServiceName(),
+              s.getSwarm().getServiceId(),
+              s.getSwarm().getStack(),
+              s.getSwarm().getTaskId(),
+              s.getSwarm().getSlot(),
+              s.getContainerId(),
+              s.getContainerName()));
     }
-    try {
+  }
+
+  /** The accepted lines of one batch; {@link #run} builds and indexes a slice of them. */
+  private final class Accepted implements ParallelIndexer.Work {
+    private final List<LogLine> lines;
+    private final int[] accepted;
+    private final long firstSeq;
+    private final Map<String, Source> sources;
+    private final LogRecord[] out;
+    private final String nodeId;
+    private final String nodeHostname;
+
+    Accepted(
+        String nodeId,
+        String nodeHostname,
+        List<LogLine> lines,
+        int[] accepted,
+        long firstSeq,
+        Map<String, Source> sources,
+        LogRecord[] out) {
+      this.nodeId = nodeId;
+      this.nodeHostname = nodeHostname;
+      this.lines = lines;
+      this.accepted = accepted;
+      this.firstSeq = firstSeq;
+      this.sources = sources;
+      this.out = out;
+    }
+
+    @Override
+    public void run(int from, int to) throws IOException {
+      Map<Long, List<Document>> byHour = new TreeMap<>();
+      long lastHour = Long.MIN_VALUE;
+      List<Document> docs = null;
+      for (int k = from; k < to; k++) {
+        LogLine l = lines.get(accepted[k]);
+        Source s = sources.get(l.getContainerId());
+        if (s == null) {
+          s = unknown(l.getContainerId());
+        }
+        SwarmIdentity id = s.proto().getSwarm();
+        LogRecord r =
+            new LogRecord(
+                l.getTimeUnixNanos(),
+                firstSeq + k,
+                s.nodeId(),
+                s.nodeHostname(),
+                id.getServiceName(),
+                id.getServiceId(),
+                id.getStack(),
+                id.getTaskId(),
+                id.getSlot(),
+                l.getContainerId(),
+                s.proto().getContainerName(),
+                l.getStream() == LogStream.STDERR ? "stderr" : "stdout",
+                l.getLine().toString(StandardCharsets.UTF_8),
+                l.getTruncated());
+        out[k] = r;
+        long hour = Math.floorDiv(r.timeNanos(), HOUR_NANOS);
+        if (hour != lastHour) {
+          docs = byHour.computeIfAbsent(hour, h -> new ArrayList<>(to - from));
+          lastHour = hour;
+        }
+        docs.add(LogDocs.toDocument(r, s.doc(), new BytesRef(l.getLine().toByteArray())));
+      }
       for (var e : byHour.entrySet()) {
         partition(e.getKey()).add(e.getValue(), System.nanoTime());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write log lines: " + e.getMessage(), e);
     }
-    stored.addAndGet(out.size());
-    return out;
+
+    // A line whose container the batch didn't describe: stored with no identity, as before.
+    private Source unknown(String containerId) {
+      return sources.computeIfAbsent(
+          containerId,
+          c -> new Source(nodeId, nodeHostname, LogSource.newBuilder().setContainerId(c).build()));
+    }
   }
 
   private Partition partition(long hour) throws IOException {
@@ -235,16 +335,29 @@ public final class LuceneLogStore implements LogStore {
     }
   }
 
-  private synchronized void commit() throws IOException {
-    if (closed) {
-      return;
+  private void commit() throws IOException {
+    commit(false);
+  }
+
+  private void commit(boolean closing) throws IOException {
+    synchronized (commitLock) {
+      String marked;
+      appendLock.writeLock().lock();
+      try {
+        if (closed && !closing) {
+          return;
+        }
+        marked = marks.snapshot();
+      } finally {
+        appendLock.writeLock().unlock();
+      }
+      for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        p.commit();
+      }
+      // After the lines: a crash between the two can only make a resent line stored twice,
+      // never a line missing. Appends run on meanwhile; their marks wait for the next commit.
+      marks.save(marked);
     }
-    for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
-      p.commit();
-    }
-    // After the lines: a crash between the two can only make a resent line stored twice,
-    // never a line missing.
-    marks.save();
   }
 
   /** Closes idle writers and applies retention. */
@@ -275,11 +388,14 @@ public final class LuceneLogStore implements LogStore {
   }
 
   private void drop(Partition p, String why) throws IOException {
-    synchronized (this) {
+    appendLock.writeLock().lock();
+    try {
       synchronized (partitions) {
         partitions.remove(p.hour);
       }
       p.close();
+    } finally {
+      appendLock.writeLock().unlock();
     }
     try (Stream<Path> files = Files.walk(p.path)) {
       for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -313,22 +429,26 @@ public final class LuceneLogStore implements LogStore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    synchronized (this) {
+    appendLock.writeLock().lock();
+    try {
       if (closed) {
         return;
       }
+      closed = true; // appends fail from here
+    } finally {
+      appendLock.writeLock().unlock();
+    }
+    indexer.close();
+    try {
+      commit(true);
+    } catch (IOException e) {
+      log.warn("log store: last commit failed: {}", e.toString());
+    }
+    for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
       try {
-        commit();
+        p.close();
       } catch (IOException e) {
-        log.warn("log store: last commit failed: {}", e.toString());
-      }
-      closed = true;
-      for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
-        try {
-          p.close();
-        } catch (IOException e) {
-          log.warn("log store: closing {} failed: {}", p.path, e.toString());
-        }
+        log.warn("log store: closing {} failed: {}", p.path, e.toString());
       }
     }
   }

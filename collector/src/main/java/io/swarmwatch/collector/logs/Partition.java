@@ -3,6 +3,9 @@ package io.swarmwatch.collector.logs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -22,18 +25,23 @@ import org.apache.lucene.util.NumericUtils;
  * (committed) when the hour has been idle a while; searches go through a {@link SearcherManager}
  * over the writer (near-real-time) or over the directory.
  *
- * <p>Thread-safe: writes and the writer's life are synchronized; searchers are reference-counted.
+ * <p>Thread-safe: adds, commits and refreshes run concurrently; opening and closing the writer
+ * excludes them; searchers are reference-counted.
  */
 final class Partition implements AutoCloseable {
   final long hour;
   final Path path;
   private final FSDirectory dir;
   private final Analyzer analyzer;
+  // Writes (add, commit, refresh) share the read lock, so several threads index at once (the
+  // IndexWriter is thread-safe and builds one in-memory segment per thread); opening and closing
+  // the writer and searchers takes the write lock.
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private IndexWriter writer;
   private SearcherManager manager;
-  private long lastWriteNanos;
-  private boolean changed;
-  private boolean uncommitted;
+  private volatile long lastWriteNanos;
+  private final AtomicBoolean changed = new AtomicBoolean();
+  private final AtomicBoolean uncommitted = new AtomicBoolean();
 
   Partition(long hour, Path path, Analyzer analyzer) throws IOException {
     this.hour = hour;
@@ -46,11 +54,41 @@ final class Partition implements AutoCloseable {
     }
   }
 
-  synchronized void add(Iterable<Document> docs, long nowNanos) throws IOException {
+  /**
+   * Indexes {@code docs}; safe to call from several threads at once.
+   *
+   * @throws org.apache.lucene.store.AlreadyClosedException if the partition was closed (dropped)
+   */
+  void add(List<Document> docs, long nowNanos) throws IOException {
+    lock.readLock().lock();
+    try {
+      IndexWriter w = writer;
+      if (w == null) {
+        lock.readLock().unlock();
+        lock.writeLock().lock();
+        try {
+          w = openWriter();
+        } finally {
+          lock.readLock().lock(); // downgrade: closing waits for this add
+          lock.writeLock().unlock();
+        }
+      }
+      w.addDocuments(docs);
+      lastWriteNanos = nowNanos;
+      uncommitted.set(true);
+      changed.set(true);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private IndexWriter openWriter() throws IOException {
     if (writer == null) {
       IndexWriterConfig cfg = new IndexWriterConfig(analyzer);
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      cfg.setRAMBufferSizeMB(32);
+      // Flushes come from the near-real-time refresh long before this fills; it only bounds a
+      // burst between two refreshes.
+      cfg.setRAMBufferSizeMB(64);
       cfg.setCommitOnClose(true);
       writer = new IndexWriter(dir, cfg);
       SearcherManager old = manager;
@@ -59,10 +97,7 @@ final class Partition implements AutoCloseable {
         old.close();
       }
     }
-    writer.addDocuments(docs);
-    lastWriteNanos = nowNanos;
-    changed = true;
-    uncommitted = true;
+    return writer;
   }
 
   /**
@@ -70,53 +105,70 @@ final class Partition implements AutoCloseable {
    * waits for it); otherwise only when lines were added since the last refresh.
    */
   void refresh(boolean force) throws IOException {
-    SearcherManager m;
-    synchronized (this) {
-      if (!changed && !force) {
-        return;
-      }
-      changed = false;
-      m = manager;
+    // Cleared before the refresh: a line added while it runs sets it again for the next one.
+    if (!changed.getAndSet(false) && !force) {
+      return;
     }
-    if (m != null) {
-      m.maybeRefreshBlocking();
+    lock.readLock().lock();
+    try {
+      if (manager != null) {
+        manager.maybeRefreshBlocking();
+      }
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
-  synchronized void commit() throws IOException {
-    if (writer != null && uncommitted) {
-      writer.commit();
-      uncommitted = false;
+  /** Makes durable at least every line whose {@link #add} returned before this was called. */
+  void commit() throws IOException {
+    lock.readLock().lock();
+    try {
+      if (writer != null && uncommitted.getAndSet(false)) {
+        try {
+          writer.commit();
+        } catch (IOException | RuntimeException e) {
+          uncommitted.set(true);
+          throw e;
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
   /** Closes the writer after {@code idleNanos} without writes (it reopens on the next line). */
-  synchronized void closeWriterIfIdle(long nowNanos, long idleNanos) throws IOException {
-    if (writer != null && nowNanos - lastWriteNanos > idleNanos) {
-      refreshLocked();
-      writer.close();
-      writer = null;
-      uncommitted = false;
-      SearcherManager old = manager;
-      manager = new SearcherManager(dir, null);
-      old.close();
+  void closeWriterIfIdle(long nowNanos, long idleNanos) throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (writer != null && nowNanos - lastWriteNanos > idleNanos) {
+        if (manager != null) {
+          manager.maybeRefreshBlocking();
+        }
+        changed.set(false);
+        writer.close();
+        writer = null;
+        uncommitted.set(false);
+        SearcherManager old = manager;
+        manager = new SearcherManager(dir, null);
+        old.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
     }
-  }
-
-  private void refreshLocked() throws IOException {
-    if (manager != null) {
-      manager.maybeRefreshBlocking();
-    }
-    changed = false;
   }
 
   /** A searcher and the manager to give it back to; null when the partition has no index yet. */
-  synchronized Lease acquire() throws IOException {
-    if (manager == null) {
-      return null;
+  Lease acquire() throws IOException {
+    lock.readLock().lock();
+    try {
+      if (manager == null) {
+        return null;
+      }
+      SearcherManager m = manager;
+      return new Lease(m, m.acquire());
+    } finally {
+      lock.readLock().unlock();
     }
-    SearcherManager m = manager;
-    return new Lease(m, m.acquire());
   }
 
   record Lease(SearcherManager manager, IndexSearcher searcher) implements AutoCloseable {
@@ -160,15 +212,20 @@ final class Partition implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    if (writer != null) {
-      writer.close();
-      writer = null;
+  public void close() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (writer != null) {
+        writer.close();
+        writer = null;
+      }
+      if (manager != null) {
+        manager.close();
+        manager = null;
+      }
+      dir.close();
+    } finally {
+      lock.writeLock().unlock();
     }
-    if (manager != null) {
-      manager.close();
-      manager = null;
-    }
-    dir.close();
   }
 }

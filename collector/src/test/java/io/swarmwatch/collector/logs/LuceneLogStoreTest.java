@@ -9,6 +9,7 @@ import io.swarmwatch.proto.v1.LogLine;
 import io.swarmwatch.proto.v1.LogSource;
 import io.swarmwatch.proto.v1.LogStream;
 import io.swarmwatch.proto.v1.SwarmIdentity;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -195,6 +196,148 @@ class LuceneLogStoreTest {
     assertThat(np2.lines().get(0).line()).isEqualTo("GET /item/76 status=200");
   }
 
+  /**
+   * Batches large enough to be split across the indexing threads, from four streams at once (and a
+   * resend racing them): every line stored once, read back byte for byte (non-ASCII and malformed
+   * UTF-8 too) in order, and the line marks saved by the close hold after a restart.
+   */
+  @Test
+  void largeBatchesFromSeveralStreamsAtOnceAreStoredOnceEachAndReadBackExactly() throws Exception {
+    int streams = 4;
+    int batches = 3;
+    int perBatch = 3 * ParallelIndexer.MIN_SLICE + 17;
+    var s = store();
+    List<List<LogBatch>> sent = new ArrayList<>();
+    for (int c = 0; c < streams; c++) {
+      String container = "cc" + c;
+      List<LogBatch> mine = new ArrayList<>();
+      for (int b = 0; b < batches; b++) {
+        LogBatch.Builder lb = LogBatch.newBuilder().addSources(source(container, "svc" + c, 1));
+        for (int i = 0; i < perBatch; i++) {
+          long no = (long) b * perBatch + i + 1;
+          LogLine l = line(container, no, NOW_NANOS - 10 * MINUTE + no, LogStream.STDOUT, "");
+          ByteString text =
+              no % 100 == 0
+                  ? ByteString.copyFrom(new byte[] {'b', 'a', 'd', (byte) 0xC3, ' ', (byte) 0xFF})
+                  : ByteString.copyFromUtf8("line " + no + " of " + container + " — grüße");
+          lb.addLines(l.toBuilder().setLine(text).setTruncated(no % 7 == 0));
+        }
+        mine.add(lb.build());
+      }
+      sent.add(mine);
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(streams + 1);
+    try {
+      List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+      for (int c = 0; c < streams; c++) {
+        List<LogBatch> mine = sent.get(c);
+        done.add(
+            pool.submit(() -> mine.stream().mapToInt(b -> s.append("n", "host", b).size()).sum()));
+      }
+      var resend = pool.submit(() -> s.append("n", "host", sent.get(0).get(0)).size());
+      int total = 0;
+      for (var f : done) {
+        total += f.get();
+      }
+      total += resend.get();
+      assertThat(total).isEqualTo(streams * batches * perBatch);
+    } finally {
+      pool.shutdown();
+    }
+    s.refresh();
+
+    List<LogRecord> everything = new ArrayList<>();
+    for (int c = 0; c < streams; c++) {
+      String container = "cc" + c;
+      var q = filter(Optional.of("svc" + c), Optional.empty(), Optional.empty(), Optional.empty());
+      List<LogRecord> got = new ArrayList<>();
+      LogQuery page = q;
+      while (true) {
+        LogPage p = s.query(page);
+        got.addAll(p.lines());
+        if (p.next().isEmpty()) {
+          break;
+        }
+        page = withCursor(page, p.next().get());
+      }
+      List<String> expected = new ArrayList<>();
+      List<Boolean> truncated = new ArrayList<>();
+      sent.get(c)
+          .forEach(
+              b ->
+                  b.getLinesList()
+                      .forEach(
+                          l -> {
+                            expected.add(l.getLine().toString(StandardCharsets.UTF_8));
+                            truncated.add(l.getTruncated());
+                          }));
+      assertThat(got).extracting(LogRecord::line).containsExactlyElementsOf(expected);
+      assertThat(got).extracting(LogRecord::truncated).containsExactlyElementsOf(truncated);
+      assertThat(got)
+          .allSatisfy(
+              r -> {
+                assertThat(r.containerId()).isEqualTo(container);
+                assertThat(r.service()).isEqualTo(container.replace("cc", "svc"));
+                assertThat(r.nodeHostname()).isEqualTo("host");
+                assertThat(r.stream()).isEqualTo("stdout");
+              });
+      everything.addAll(got);
+    }
+    assertThat(everything.stream().map(LogRecord::seq).distinct().count())
+        .isEqualTo((long) streams * batches * perBatch);
+    var phrase =
+        filter(
+            Optional.empty(), Optional.empty(), Optional.of("\"of cc2\" Grüße"), Optional.empty());
+    assertThat(s.query(withLimit(phrase, 10_000)).lines()).hasSize(batches * perBatch - 46);
+
+    s.close();
+    var again = store();
+    for (List<LogBatch> mine : sent) {
+      for (LogBatch b : mine) {
+        assertThat(again.append("n", "host", b)).isEmpty();
+      }
+    }
+    assertThat(again.duplicates()).isEqualTo((long) streams * batches * perBatch);
+  }
+
+  /** Hours are searched newest (or oldest) first; paging either way across them loses nothing. */
+  @Test
+  void pagingAcrossHoursEitherWayReturnsEveryLineOnceInOrder() {
+    var s = store();
+    s.append("node-1", "alpha", batch());
+    s.refresh();
+    assertThat(s.hours()).hasSizeGreaterThan(2);
+    for (boolean newest : new boolean[] {false, true}) {
+      for (int limit : new int[] {1, 7, 60, 149, 150, 151}) {
+        LogQuery q =
+            new LogQuery(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Long.MIN_VALUE,
+                Long.MAX_VALUE,
+                Optional.empty(),
+                Optional.empty(),
+                newest,
+                limit,
+                Optional.empty());
+        List<LogRecord> all = new ArrayList<>();
+        LogPage p = s.query(q);
+        all.addAll(p.lines());
+        while (p.next().isPresent()) {
+          p = s.query(withCursor(q, p.next().get()));
+          all.addAll(p.lines());
+        }
+        java.util.Comparator<LogRecord> order =
+            java.util.Comparator.comparingLong(LogRecord::timeNanos)
+                .thenComparingLong(LogRecord::seq);
+        assertThat(all).hasSize(150).isSortedAccordingTo(newest ? order.reversed() : order);
+      }
+    }
+  }
+
   @Test
   void aResentBatchIsNotStoredTwiceEvenAfterARestart() {
     var s = store();
@@ -266,6 +409,22 @@ class LuceneLogStoreTest {
         false,
         1000,
         Optional.empty());
+  }
+
+  static LogQuery withLimit(LogQuery q, int limit) {
+    return new LogQuery(
+        q.service(),
+        q.task(),
+        q.container(),
+        q.node(),
+        q.stream(),
+        q.sinceNanos(),
+        q.untilNanos(),
+        q.text(),
+        q.regex(),
+        q.newestFirst(),
+        limit,
+        q.after());
   }
 
   static LogQuery withCursor(LogQuery q, LogCursor c) {

@@ -247,6 +247,15 @@ public final class LuceneLogStore implements LogStore {
     marks.save();
   }
 
+  @Override
+  public void sync() {
+    try {
+      commit();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("log store commit failed: " + e.getMessage(), e);
+    }
+  }
+
   /** Closes idle writers and applies retention. */
   void maintain() throws IOException {
     long now = System.nanoTime();

@@ -77,8 +77,7 @@ class DeliveryChaosIT {
                 "SWARMWATCH_BIND", "127.0.0.1",
                 "SWARMWATCH_HTTP_PORT", Integer.toString(http),
                 "SWARMWATCH_GRPC_PORT", Integer.toString(grpc),
-                "SWARMWATCH_DATA_DIR", tmp.resolve("data").toString(),
-                "SWARMWATCH_ACK_INTERVAL", "250ms"));
+                "SWARMWATCH_DATA_DIR", tmp.resolve("data").toString()));
     processes.add(c);
     await("collector ready (" + c + ")")
         .atMost(Duration.ofSeconds(30))
@@ -132,7 +131,7 @@ class DeliveryChaosIT {
   }
 
   private String service() {
-    String name = TestEngine.uniqueName("chaos-");
+    String name = TestEngine.uniqueName("chaos");
     docker(
         "service",
         "create",

@@ -51,7 +51,8 @@ public final class Spool implements AutoCloseable {
   private long nextSeq;
   private long total;
 
-  // Durability: byte counts since open; callbacks waiting for their record to be forced, in order.
+  // Durability: byte counts since open; callbacks waiting for their record to be forced, in order
+  // (log batches only: as many as the log reader's in-flight bound lets through).
   private long written;
   private long synced;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -285,11 +286,13 @@ public final class Spool implements AutoCloseable {
   void sync() {
     FileChannel ch;
     long target;
+    long already;
     synchronized (this) {
       ch = writer;
       target = written;
+      already = synced;
     }
-    if (target > synced) {
+    if (target > already) {
       try {
         ch.force(false);
       } catch (ClosedChannelException e) {
@@ -409,7 +412,9 @@ public final class Spool implements AutoCloseable {
     while (segments.size() > 1 && segments.get(0).lastSeq <= seq) {
       Segment s = segments.remove(0);
       total -= s.size;
-      gen++;
+      if (s == readSeg) {
+        gen++;
+      }
       try {
         Files.deleteIfExists(s.path);
       } catch (IOException e) {
@@ -483,7 +488,9 @@ public final class Spool implements AutoCloseable {
     SpoolState.replace(tmp, old.path);
     segments.set(i, s);
     total += s.size - old.size;
-    gen++;
+    if (old == readSeg) {
+      gen++; // the reader's file was replaced: find its place again
+    }
     return dropped;
   }
 

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,7 @@ public final class HighWaterMarks implements AutoCloseable {
   private final Map<String, Mark> marks = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
+  private final CountDownLatch stop = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile long failures;
 
@@ -88,13 +91,12 @@ public final class HighWaterMarks implements AutoCloseable {
     this.thread =
         new Thread(
             () -> {
-              while (!closed) {
-                try {
-                  Thread.sleep(interval.toMillis());
-                } catch (InterruptedException e) {
-                  return;
+              try {
+                while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+                  flush();
                 }
-                flush();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               }
             },
             "swarmwatch-ingest-durable");
@@ -268,7 +270,8 @@ public final class HighWaterMarks implements AutoCloseable {
       return;
     }
     closed = true;
-    thread.interrupt();
+    // Never interrupt: an interrupt inside Lucene's commit closes the index's files for good.
+    stop.countDown();
     try {
       thread.join(5000);
     } catch (InterruptedException e) {

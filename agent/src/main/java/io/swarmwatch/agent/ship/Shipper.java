@@ -155,6 +155,7 @@ public final class Shipper implements AutoCloseable {
       } finally {
         connected = false;
         current = null;
+        spool.streaming(false);
         reportSwarm.accept(false);
       }
       try {
@@ -241,6 +242,7 @@ public final class Shipper implements AutoCloseable {
       // A collector that lost its data answers less than it once acknowledged: what it
       // acknowledged may be deleted already, so go on from there.
       spool.rewind(Math.max(held, spool.acked()));
+      spool.streaming(true);
       sessions.incrementAndGet();
       connected = true;
       backoff.reset();

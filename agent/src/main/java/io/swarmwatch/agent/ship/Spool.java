@@ -66,10 +66,11 @@ public final class Spool implements AutoCloseable {
   private long readGen = -1;
 
   private long acked;
+  private boolean streaming;
   private long writeErrors;
   private boolean closed;
 
-  private record Waiter(long end, Runnable durable) {}
+  private record Waiter(long end, long seq, Runnable durable) {}
 
   private Spool(SpoolConfig config) throws IOException {
     this.config = config;
@@ -191,8 +192,9 @@ public final class Spool implements AutoCloseable {
   }
 
   /**
-   * Appends a message and runs {@code durable} (on the spool's sync thread) once it is on disk. If
-   * the write fails (disk full), the message is lost, counted, and {@code durable} never runs.
+   * Appends a message and runs {@code durable} once it is on disk and, while a stream is up (see
+   * {@link #streaming}), handed to it (on the spool's sync thread or the shipper's). If the write
+   * fails (disk full), the message is lost, counted, and {@code durable} never runs.
    */
   public void put(AgentMessage message, Runnable durable) {
     synchronized (this) {
@@ -236,7 +238,7 @@ public final class Spool implements AutoCloseable {
     total += len;
     written += len;
     if (durable != null) {
-      waiters.addLast(new Waiter(written, durable));
+      waiters.addLast(new Waiter(written, m.getSeq(), durable));
     }
   }
 
@@ -302,13 +304,43 @@ public final class Spool implements AutoCloseable {
         return;
       }
     }
-    List<Runnable> done = new ArrayList<>();
+    List<Runnable> done;
     synchronized (this) {
       synced = Math.max(synced, target);
-      while (!waiters.isEmpty() && waiters.peekFirst().end() <= synced) {
-        done.add(waiters.pollFirst().durable());
-      }
+      done = releasable();
     }
+    run(done);
+  }
+
+  /**
+   * Callbacks whose record is on disk and, while a stream is up, handed to it: so the log reader
+   * runs at most its in-flight bound ahead of what the collector takes (events don't queue behind a
+   * log backlog), and fills the spool only while no collector listens. Hold the lock.
+   */
+  private List<Runnable> releasable() {
+    List<Runnable> done = new ArrayList<>();
+    while (!waiters.isEmpty()
+        && waiters.peekFirst().end() <= synced
+        && (!streaming || waiters.peekFirst().seq() <= cursor)) {
+      done.add(waiters.pollFirst().durable());
+    }
+    return done;
+  }
+
+  /**
+   * Whether a stream to the collector is up (the shipper says): while it is, log batches count as
+   * delivered once sent; otherwise once on disk.
+   */
+  public void streaming(boolean up) {
+    List<Runnable> done;
+    synchronized (this) {
+      streaming = up;
+      done = releasable();
+    }
+    run(done);
+  }
+
+  private static void run(List<Runnable> done) {
     for (Runnable r : done) {
       try {
         r.run();
@@ -322,7 +354,18 @@ public final class Spool implements AutoCloseable {
    * The next message after the last one handed out (in seq order), waiting up to the timeout; null
    * if none came.
    */
-  public synchronized AgentMessage next(long timeout, TimeUnit unit) throws InterruptedException {
+  public AgentMessage next(long timeout, TimeUnit unit) throws InterruptedException {
+    AgentMessage m;
+    List<Runnable> done;
+    synchronized (this) {
+      m = nextLocked(timeout, unit);
+      done = m != null && m.hasLogs() ? releasable() : List.of();
+    }
+    run(done);
+    return m;
+  }
+
+  private AgentMessage nextLocked(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     while (true) {
       AgentMessage m = readNext();

@@ -220,4 +220,23 @@ class SpoolTest {
     s.put(logs(1, 10), durable::incrementAndGet);
     await().atMost(Duration.ofSeconds(5)).until(() -> durable.get() == 2);
   }
+
+  @Test
+  void whileStreamingALogBatchCountsAsDeliveredOnlyOnceSent() throws Exception {
+    Spool s = spool();
+    s.streaming(true);
+    AtomicInteger durable = new AtomicInteger();
+    s.put(event("backlog"));
+    s.put(logs(1, 10), durable::incrementAndGet);
+    s.sync();
+    assertThat(durable).hasValue(0); // on disk, but behind a message not yet sent
+    assertThat(s.next(1, TimeUnit.SECONDS).hasEvent()).isTrue();
+    assertThat(s.next(1, TimeUnit.SECONDS).hasLogs()).isTrue();
+    assertThat(durable).hasValue(1);
+
+    // No stream: on disk is enough (the spool takes the backlog).
+    s.streaming(false);
+    s.put(logs(1, 10), durable::incrementAndGet);
+    await().atMost(Duration.ofSeconds(5)).until(() -> durable.get() == 2);
+  }
 }

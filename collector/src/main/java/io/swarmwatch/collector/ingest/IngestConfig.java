@@ -11,7 +11,7 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code SWARMWATCH_DATA_DIR} = {@code ./data}: the per-stream high-water marks live in
  *       {@code <dir>/ingest/high-water-marks}
- *   <li>{@code SWARMWATCH_ACK_INTERVAL} = 1s: how often the log store is committed and the marks
+ *   <li>{@code SWARMWATCH_ACK_INTERVAL} = 5s (the log store's own commit interval): how often the log store is committed and the marks
  *       written, after which agents are acknowledged (and may delete what they spooled)
  * </ul>
  */
@@ -25,6 +25,6 @@ public record IngestConfig(Path dir, Duration ackInterval) {
   public static IngestConfig from(Env env) {
     return new IngestConfig(
         Path.of(env.string("SWARMWATCH_DATA_DIR", "./data")).resolve("ingest"),
-        env.duration("SWARMWATCH_ACK_INTERVAL", Duration.ofSeconds(1)));
+        env.duration("SWARMWATCH_ACK_INTERVAL", Duration.ofSeconds(5)));
   }
 }

@@ -11,8 +11,9 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code SWARMWATCH_DATA_DIR} = {@code ./data}: the per-stream high-water marks live in
  *       {@code <dir>/ingest/high-water-marks}
- *   <li>{@code SWARMWATCH_ACK_INTERVAL} = 5s (the log store's own commit interval): how often the log store is committed and the marks
- *       written, after which agents are acknowledged (and may delete what they spooled)
+ *   <li>{@code SWARMWATCH_ACK_INTERVAL} = 5s (the log store's own commit interval): how often the
+ *       log store is committed and the marks written, after which agents are acknowledged (and may
+ *       delete what they spooled)
  * </ul>
  */
 public record IngestConfig(Path dir, Duration ackInterval) {

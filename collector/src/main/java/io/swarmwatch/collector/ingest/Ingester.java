@@ -170,7 +170,10 @@ public final class Ingester {
             model.swarmView(m.getSwarm());
           }
         }
-        case SPOOL_DROPS -> counters.spoolDrops(node, m.getSpoolDrops());
+        case SPOOL_DROPS -> {
+          counters.spoolDrops(node, m.getSpoolDrops());
+          model.spoolDrops(node, m.getSpoolDrops());
+        }
         case HELLO -> throw new IngestException("Hello sent twice on one stream");
         case BODY_NOT_SET ->
             throw new IngestException(

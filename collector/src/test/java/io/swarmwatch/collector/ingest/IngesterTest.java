@@ -268,4 +268,23 @@ class IngesterTest {
     assertThat(s.describe()).isEqualTo("alpha (agent-1, 10.0.0.9:51234)");
     assertThat(model.nodes()).extracting(NodeView::id).containsExactly("node-1");
   }
+
+  @Test
+  void spoolDropsReportedByTheAgentShowInTheNodeViewAndCounters() throws IngestException {
+    Ingester.Session s = helloed();
+    s.apply(
+        AgentMessage.newBuilder()
+            .setSeq(2)
+            .setSpoolDrops(
+                io.swarmwatch.proto.v1.SpoolDrops.newBuilder()
+                    .setLogLines(500)
+                    .setLogBytes(75_000)
+                    .setLogBatches(1)
+                    .setSamples(3))
+            .build());
+
+    assertThat(model.nodes().get(0).agent().spoolDrops())
+        .isEqualTo(new io.swarmwatch.collector.model.NodeView.SpoolDropsView(500, 75_000, 1, 3));
+    assertThat(ingester.counters().spoolDroppedLogLines()).isEqualTo(500);
+  }
 }

@@ -204,7 +204,8 @@ class DeliveryChaosIT {
 
     // Chunk 1 streams; the collector dies mid-stream (kill -9) and stays down while chunk 2 is
     // written: the agent reads it into its spool.
-    int chunk = n / (2 + collectorKills);
+    // Two chunks per collector kill, then the rest for the agent kill.
+    int chunk = n / (2 * collectorKills + 1);
     int written = 0;
     for (int k = 0; k < collectorKills; k++) {
       emit(container, chunk);

@@ -5,6 +5,7 @@ import io.swarmwatch.agent.health.HealthConfig;
 import io.swarmwatch.agent.host.HostConfig;
 import io.swarmwatch.agent.logs.LogsConfig;
 import io.swarmwatch.agent.ship.ShipperConfig;
+import io.swarmwatch.agent.ship.SpoolConfig;
 import io.swarmwatch.agent.usage.UsageConfig;
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
@@ -18,7 +19,7 @@ import java.time.Duration;
  *   <li>{@code SWARMWATCH_COLLECTOR} = {@code localhost:7070}
  *   <li>{@code SWARMWATCH_AGENT_TOKEN} / {@code _FILE}: none
  *   <li>{@code DOCKER_HOST} = {@code unix:///var/run/docker.sock}
- *   <li>{@code SWARMWATCH_OUTBOX_MESSAGES} = 10000 (messages held while the collector is away)
+ *   <li>the on-disk spool of unacknowledged messages: see {@link SpoolConfig}
  *   <li>{@code SWARMWATCH_RECONNECT_MIN} = 1s, {@code SWARMWATCH_RECONNECT_MAX} = 30s (to the
  *       collector and to the Engine)
  *   <li>{@code SWARMWATCH_HELLO_TIMEOUT} = 10s (the collector must answer a new stream by then)
@@ -42,7 +43,7 @@ public record AgentConfig(
     String dockerHost,
     WatchConfig watch,
     ShipperConfig shipper,
-    int outboxMessages,
+    SpoolConfig spool,
     Duration swarmInterval,
     UsageConfig usage,
     HostConfig host,
@@ -66,10 +67,7 @@ public record AgentConfig(
             Duration.ofSeconds(30),
             env.duration("SWARMWATCH_HELLO_TIMEOUT", Duration.ofSeconds(10)),
             Duration.ofSeconds(30));
-    int outbox = env.integer("SWARMWATCH_OUTBOX_MESSAGES", 10_000);
-    if (outbox < 1) {
-      throw new ConfigException("SWARMWATCH_OUTBOX_MESSAGES must be >= 1");
-    }
+    SpoolConfig spool = SpoolConfig.from(env);
     String dockerHost = env.string("DOCKER_HOST", "unix:///var/run/docker.sock");
     WatchConfig watch =
         new WatchConfig(dockerHost, env.bool("SWARMWATCH_FORWARD_EXEC_EVENTS", false), min, max);
@@ -88,7 +86,7 @@ public record AgentConfig(
         dockerHost,
         watch,
         shipper,
-        outbox,
+        spool,
         swarmInterval,
         usage,
         new HostConfig(proc, sys, rootFs),

@@ -13,10 +13,10 @@ import io.swarmwatch.agent.health.AgentHealth;
 import io.swarmwatch.agent.health.HealthServer;
 import io.swarmwatch.agent.host.HostSampler;
 import io.swarmwatch.agent.logs.LogCollector;
-import io.swarmwatch.agent.logs.OutboxLogSink;
+import io.swarmwatch.agent.logs.LogSink;
 import io.swarmwatch.agent.metrics.AgentMetrics;
-import io.swarmwatch.agent.ship.Outbox;
 import io.swarmwatch.agent.ship.Shipper;
+import io.swarmwatch.agent.ship.Spool;
 import io.swarmwatch.agent.swarm.SwarmReporter;
 import io.swarmwatch.agent.swarm.SwarmViewReader;
 import io.swarmwatch.agent.usage.UsageSampler;
@@ -37,7 +37,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,8 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent process, until SIGTERM: the Engine watcher, the usage sampler, the host sampler and (on
- * the manager the collector picks) the swarm reporter put messages in the outbox; the shipper
- * streams it to the collector.
+ * the manager the collector picks) the swarm reporter put messages in the on-disk spool; the
+ * shipper streams it to the collector.
  *
  * <p>Threads, whatever the number of containers: docker-java's event stream, the usage sampler, one
  * scheduler for host samples and the agent's own metrics, the swarm reporter, the shipper, gRPC's
@@ -69,7 +68,7 @@ public final class AgentMain implements AutoCloseable {
   private final NodeReader nodes;
   private final AgentConfig config;
   private final Clock clock;
-  private final Outbox outbox;
+  private final Spool outbox;
   private final ScheduledExecutorService periodic;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private HealthServer health;
@@ -85,7 +84,8 @@ public final class AgentMain implements AutoCloseable {
     // First: OSHI reads its paths once, when its classes load (see OshiPaths).
     this.host = HostSampler.create(config.host(), clock);
     this.docker = connect(config.dockerHost());
-    Outbox outbox = new Outbox(config.outboxMessages());
+    // Opened before anything can produce: it holds what the last run did not deliver.
+    Spool outbox = Spool.open(config.spool());
     this.outbox = outbox;
     SwarmViewReader swarmView = new SwarmViewReader(docker, clock);
     this.swarmReporter =
@@ -94,7 +94,10 @@ public final class AgentMain implements AutoCloseable {
             v -> outbox.put(AgentMessage.newBuilder().setSwarm(v).build()),
             config.swarmInterval(),
             Duration.ofMillis(250));
-    OutboxLogSink logSink = new OutboxLogSink(outbox);
+    // A batch's lines count as delivered (the checkpoints move) once the batch is forced to disk
+    // in the spool: from there it survives an agent restart.
+    LogSink logSink =
+        (batch, durable) -> outbox.put(AgentMessage.newBuilder().setLogs(batch).build(), durable);
     Runnable[] containerChanged = {() -> {}};
     ContainerRegistry registry =
         new ContainerRegistry(
@@ -109,7 +112,7 @@ public final class AgentMain implements AutoCloseable {
             clock);
     NodeReader nodes = new NodeReader(docker);
     this.nodes = nodes;
-    String streamId = UUID.randomUUID().toString();
+    String streamId = outbox.streamId();
     String version = Version.of(AgentMain.class);
     this.shipper =
         new Shipper(
@@ -130,7 +133,6 @@ public final class AgentMain implements AutoCloseable {
               return s;
             },
             swarmReporter::setEnabled);
-    shipper.setDeliveryListener(logSink);
     if (config.logs().enabled() && config.logs().engine().isPresent()) {
       this.logs = LogCollector.create(config.logs(), registry::all, docker, logSink);
       containerChanged[0] = logs::poke;
@@ -143,7 +145,7 @@ public final class AgentMain implements AutoCloseable {
       }
     }
     this.metrics = new AgentMetrics();
-    registerMetrics(registry, logSink);
+    registerMetrics(registry);
     if (logs != null) {
       metrics
           .counter("logs.lines", "log lines read from the Engine", logs, LogCollector::lines)
@@ -188,7 +190,7 @@ public final class AgentMain implements AutoCloseable {
     return 0;
   }
 
-  private void registerMetrics(ContainerRegistry registry, OutboxLogSink logSink) {
+  private void registerMetrics(ContainerRegistry registry) {
     metrics
         .counter("engine.events", "Engine events received", watcher, EngineWatcher::events)
         .counter(
@@ -230,17 +232,28 @@ public final class AgentMain implements AutoCloseable {
             Shipper::sessions)
         .counter("collector.sent", "messages sent to the collector", shipper, Shipper::sent)
         .counter("collector.acked", "messages the collector acknowledged", shipper, Shipper::acked)
-        .gauge("outbox.size", "messages waiting to be sent", null, outbox, Outbox::size)
-        .counter(
-            "logs.resent",
-            "log batches put in the outbox again (stream broke before the ack, or outbox full)",
-            logSink,
-            OutboxLogSink::resent)
-        .counter(
-            "outbox.dropped",
-            "messages dropped because the outbox was full",
+        .gauge(
+            "spool.bytes",
+            "bytes of unacknowledged messages on disk",
+            "bytes",
             outbox,
-            Outbox::dropped);
+            Spool::bytes)
+        .gauge("spool.segments", "spool segment files", null, outbox, Spool::segments)
+        .counter(
+            "spool.dropped.log.lines",
+            "log lines dropped because the spool was full (since the stream began)",
+            outbox,
+            s -> s.drops().getLogLines())
+        .counter(
+            "spool.dropped.samples",
+            "samples dropped because the spool was full (since the stream began)",
+            outbox,
+            s -> s.drops().getSamples())
+        .counter(
+            "spool.write.errors",
+            "messages lost because the spool could not be written",
+            outbox,
+            Spool::writeErrors);
   }
 
   private void sampleHost() {
@@ -367,6 +380,7 @@ public final class AgentMain implements AutoCloseable {
       // written
     }
     shipper.close();
+    outbox.close();
     periodic.shutdownNow();
     swarmReporter.close();
     usage.close();
@@ -436,7 +450,7 @@ public final class AgentMain implements AutoCloseable {
    * Engine observations become outbox messages (their sequence is set when sent); a service or node
    * event also tells the swarm reporter to read the swarm view again.
    */
-  private record OutboxSink(Outbox outbox, SwarmReporter swarm, Runnable containerChanged)
+  private record OutboxSink(Spool outbox, SwarmReporter swarm, Runnable containerChanged)
       implements EngineSink {
     @Override
     public void event(ContainerEvent event) {

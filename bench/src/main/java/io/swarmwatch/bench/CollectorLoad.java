@@ -36,7 +36,9 @@ import org.HdrHistogram.Recorder;
  * every 10 s, health transitions, log lines — while this measures
  *
  * <ul>
- *   <li>ingest latency: a message sent → the collector's Ack for it (the Ack means applied);
+ *   <li>ack latency: a message sent → the collector's Ack for it. The Ack means applied and
+ *       durable, sent every SWARMWATCH_ACK_INTERVAL (5 s by default), so this is bounded below by
+ *       that interval; the flag and log probes below measure how soon data is visible;
  *   <li>ingest → queryable for logs: a marker line sent → {@code GET /api/v1/logs?q=marker} finds
  *       it;
  *   <li>backlog: what the agents could not send because the collector had not acknowledged enough

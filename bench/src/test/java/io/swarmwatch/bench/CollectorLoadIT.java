@@ -60,6 +60,9 @@ class CollectorLoadIT {
     pb.environment().put("SWARMWATCH_HTTP_PORT", Integer.toString(httpPort));
     pb.environment().put("SWARMWATCH_DATA_DIR", data.toString());
     pb.environment().put("SWARMWATCH_AGENT_TOKEN", "bench-token");
+    // Acks mean durable (log store committed, marks written), every SWARMWATCH_ACK_INTERVAL
+    // (5 s by default): often enough here that a 6 s run sees many.
+    pb.environment().put("SWARMWATCH_ACK_INTERVAL", "200ms");
     collector = pb.start();
     HttpClient http = HttpClient.newHttpClient();
     String api = "http://127.0.0.1:" + httpPort;

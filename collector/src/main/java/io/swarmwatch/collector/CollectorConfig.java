@@ -2,6 +2,7 @@ package io.swarmwatch.collector;
 
 import io.swarmwatch.collector.alert.AlertsConfig;
 import io.swarmwatch.collector.api.ApiConfig;
+import io.swarmwatch.collector.ingest.IngestConfig;
 import io.swarmwatch.collector.logs.LogStoreConfig;
 import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.common.ConfigException;
@@ -23,6 +24,8 @@ import java.util.Optional;
  *   <li>Alerts ({@code SWARMWATCH_ALERTS}, off by default): see {@link AlertsConfig}
  *   <li>the log store ({@code SWARMWATCH_DATA_DIR}, {@code SWARMWATCH_LOGS_*}): see {@link
  *       LogStoreConfig}
+ *   <li>the per-agent-stream high-water marks and the ack interval ({@code SWARMWATCH_DATA_DIR},
+ *       {@code SWARMWATCH_ACK_INTERVAL}): see {@link IngestConfig}
  * </ul>
  */
 public record CollectorConfig(
@@ -35,7 +38,8 @@ public record CollectorConfig(
     ApiConfig api,
     RulesConfig rules,
     Optional<AlertsConfig> alerts,
-    LogStoreConfig logs) {
+    LogStoreConfig logs,
+    IngestConfig ingest) {
 
   public static CollectorConfig from(Env env) {
     int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
@@ -56,7 +60,8 @@ public record CollectorConfig(
         ApiConfig.from(env),
         RulesConfig.from(env),
         AlertsConfig.from(env),
-        LogStoreConfig.from(env));
+        LogStoreConfig.from(env),
+        IngestConfig.from(env));
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.swarmwatch.collector.alert.Alerting;
 import io.swarmwatch.collector.api.ApiModule;
 import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
+import io.swarmwatch.collector.ingest.HighWaterMarks;
 import io.swarmwatch.collector.ingest.IngestService;
 import io.swarmwatch.collector.ingest.Ingester;
 import io.swarmwatch.collector.ingest.SwarmReporterElection;
@@ -49,6 +50,7 @@ public final class CollectorMain implements AutoCloseable {
   private final WebModule web;
   private final Optional<Alerting> alerting;
   private final Logs logs;
+  private final HighWaterMarks marks;
   private Server grpc;
   private boolean closed;
 
@@ -58,7 +60,9 @@ public final class CollectorMain implements AutoCloseable {
     this.logs =
         new Logs(
             new LuceneLogStore(config.logs(), clock), new LogTail(config.logs().followBuffer()));
-    this.ingester = new Ingester(model, new SwarmReporterElection(), logs);
+    // Acks wait for this: the log store committed, then the marks written (see HighWaterMarks).
+    this.marks = HighWaterMarks.open(config.ingest(), logs.store()::sync, clock);
+    this.ingester = new Ingester(model, new SwarmReporterElection(), logs, marks);
     this.rules = new RuleEngine(model, config.rules(), clock);
     this.web = new WebModule(model);
     rules.subscribe(web);
@@ -130,6 +134,7 @@ public final class CollectorMain implements AutoCloseable {
     http.close();
     web.close();
     alerting.ifPresent(Alerting::close);
+    marks.close(); // a last commit and mark, so the agents need not resend what came in
     logs.close();
   }
 

@@ -3,16 +3,15 @@ package io.swarmwatch.agent.logs;
 import io.swarmwatch.proto.v1.LogBatch;
 
 /**
- * Where log batches go: the collector, through whatever delivers agent messages (the in-memory
- * outbox today, the on-disk spool later). Only {@code acked} moves the checkpoints, so an
- * implementation must call it only once the collector has applied the batch, and must keep
- * (re)trying a batch until then.
+ * Where log batches go: the collector, through the agent's on-disk spool. Only {@code acked} moves
+ * the checkpoints, so an implementation must call it only once the batch is durable (forced to disk
+ * in the spool, or applied by the collector), and must deliver it from there.
  */
 public interface LogSink {
   /**
    * Takes a batch for delivery; must not block for long.
    *
-   * @param acked run once, on any thread, when the collector has applied the batch
+   * @param acked run once, on any thread, when the batch is durable
    */
   void submit(LogBatch batch, Runnable acked);
 

@@ -27,13 +27,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one bidirectional stream open to the collector and feeds it from the {@link Outbox}.
+ * Keeps one bidirectional stream open to the collector and feeds it from the {@link Spool}.
  *
- * <p>Each session: Hello (the collector must ack it within {@code helloTimeout}), a fresh Snapshot,
- * then outbox messages in order as gRPC flow control allows ({@code isReady} and the on-ready
- * handler: a slow collector leaves messages in the outbox, not in gRPC's buffers). When the stream
- * fails, it waits with exponential backoff and jitter and starts a new session; an agent the
- * collector refuses (wrong token) waits at least {@code rejectedBackoff}.
+ * <p>Each session: Hello (the collector must answer within {@code helloTimeout} with an Ack of the
+ * highest seq of this stream it holds durably), then the spool from just after that seq — messages
+ * the collector never got or did not make durable are resent with their original seqs — with a
+ * fresh Snapshot appended to the spool, all in order as gRPC flow control allows ({@code isReady}
+ * and the on-ready handler: a slow collector leaves messages on disk in the spool, not in gRPC's
+ * buffers or the heap). Each Ack lets the spool delete what it covers. When the stream fails, it
+ * waits with exponential backoff and jitter and starts a new session; an agent the collector
+ * refuses (wrong token) waits at least {@code rejectedBackoff}.
  */
 public final class Shipper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Shipper.class);
@@ -42,24 +45,22 @@ public final class Shipper implements AutoCloseable {
 
   private final ShipperConfig config;
   private final Consumer<Boolean> reportSwarm;
-  private final Outbox outbox;
+  private final Spool spool;
   private final Supplier<Hello> hello;
   private final Supplier<Snapshot> snapshot;
   private final ManagedChannel channel;
   private final Backoff backoff;
   private final Thread thread;
   private final CountDownLatch closed = new CountDownLatch(1);
-  private final AtomicLong seq = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong sessions = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private volatile ClientCallStreamObserver<AgentMessage> current;
   private volatile boolean connected;
-  private volatile DeliveryListener delivery = DeliveryListener.NONE;
 
   public Shipper(
-      ShipperConfig config, Outbox outbox, Supplier<Hello> hello, Supplier<Snapshot> snapshot) {
-    this(config, outbox, hello, snapshot, on -> {});
+      ShipperConfig config, Spool spool, Supplier<Hello> hello, Supplier<Snapshot> snapshot) {
+    this(config, spool, hello, snapshot, on -> {});
   }
 
   /**
@@ -68,13 +69,13 @@ public final class Shipper implements AutoCloseable {
    */
   public Shipper(
       ShipperConfig config,
-      Outbox outbox,
+      Spool spool,
       Supplier<Hello> hello,
       Supplier<Snapshot> snapshot,
       Consumer<Boolean> reportSwarm) {
     this.reportSwarm = reportSwarm;
     this.config = config;
-    this.outbox = outbox;
+    this.spool = spool;
     this.hello = hello;
     this.snapshot = snapshot;
     this.backoff = new Backoff(config.backoffMin(), config.backoffMax());
@@ -90,11 +91,6 @@ public final class Shipper implements AutoCloseable {
 
   public void start() {
     thread.start();
-  }
-
-  /** Who is told about sends, acks and stream ends of outbox messages (one listener). */
-  public void setDeliveryListener(DeliveryListener listener) {
-    this.delivery = listener;
   }
 
   public boolean connected() {
@@ -159,8 +155,8 @@ public final class Shipper implements AutoCloseable {
       } finally {
         connected = false;
         current = null;
+        spool.streaming(false);
         reportSwarm.accept(false);
-        delivery.streamEnded();
       }
       try {
         if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -183,6 +179,7 @@ public final class Shipper implements AutoCloseable {
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     Object ready = new Object();
+    AtomicLong helloAck = new AtomicLong(-1);
     ClientResponseObserver<AgentMessage, CollectorMessage> responses =
         new ClientResponseObserver<>() {
           @Override
@@ -201,8 +198,10 @@ public final class Shipper implements AutoCloseable {
               reportSwarm.accept(m.getReportSwarm().getEnabled());
             }
             if (m.hasAck()) {
-              acked.accumulateAndGet(m.getAck().getSeq(), Math::max);
-              delivery.acked(m.getAck().getSeq());
+              long s = m.getAck().getSeq();
+              helloAck.compareAndSet(-1, s);
+              acked.accumulateAndGet(s, Math::max);
+              spool.acked(s);
               synchronized (ready) {
                 ready.notifyAll();
               }
@@ -234,8 +233,16 @@ public final class Shipper implements AutoCloseable {
     var requests = (ClientCallStreamObserver<AgentMessage>) stub.connect(responses);
     current = requests;
     try {
-      long helloSeq = send(requests, AgentMessage.newBuilder().setHello(h), done, ready);
-      awaitAck(helloSeq, done, ready);
+      send(
+          requests,
+          AgentMessage.newBuilder().setSeq(spool.nextSeq()).setHello(h).build(),
+          done,
+          ready);
+      long held = awaitHelloAck(helloAck, done, ready);
+      // A collector that lost its data answers less than it once acknowledged: what it
+      // acknowledged may be deleted already, so go on from there.
+      spool.rewind(Math.max(held, spool.acked()));
+      spool.streaming(true);
       sessions.incrementAndGet();
       connected = true;
       backoff.reset();
@@ -244,20 +251,11 @@ public final class Shipper implements AutoCloseable {
           config.target(),
           h.getNode().getHostname(),
           h.getAgentId());
-      send(requests, AgentMessage.newBuilder().setSnapshot(snapshot.get()), done, ready);
-      long reportedDrops = outbox.dropped();
+      spool.put(AgentMessage.newBuilder().setSnapshot(snapshot.get()).build());
       while (closed.getCount() > 0 && !done.isDone()) {
-        AgentMessage m = outbox.peek(200, TimeUnit.MILLISECONDS);
-        if (m == null) {
-          continue;
-        }
-        long s = send(requests, m.toBuilder(), done, ready);
-        outbox.remove(m);
-        delivery.sent(m, s);
-        long drops = outbox.dropped();
-        if (drops != reportedDrops) {
-          log.warn("outbox was full: {} messages dropped since start", drops);
-          reportedDrops = drops;
+        AgentMessage m = spool.next(200, TimeUnit.MILLISECONDS);
+        if (m != null) {
+          send(requests, m, done, ready);
         }
       }
       if (closed.getCount() == 0) {
@@ -271,10 +269,10 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
-  /** Waits for flow control to allow a message, then sends it with the next sequence. */
-  private long send(
+  /** Waits for flow control to allow a message, then sends it. */
+  private void send(
       ClientCallStreamObserver<AgentMessage> requests,
-      AgentMessage.Builder m,
+      AgentMessage m,
       CompletableFuture<Void> done,
       Object ready)
       throws InterruptedException {
@@ -290,17 +288,16 @@ public final class Shipper implements AutoCloseable {
         ready.wait(200);
       }
     }
-    long s = seq.incrementAndGet();
-    requests.onNext(m.setSeq(s).build());
+    requests.onNext(m);
     sent.incrementAndGet();
-    return s;
   }
 
-  private void awaitAck(long s, CompletableFuture<Void> done, Object ready)
+  /** The collector's answer to Hello: the highest seq of this stream it holds durably. */
+  private long awaitHelloAck(AtomicLong helloAck, CompletableFuture<Void> done, Object ready)
       throws InterruptedException {
     long deadline = System.nanoTime() + config.helloTimeout().toNanos();
     synchronized (ready) {
-      while (acked.get() < s) {
+      while (helloAck.get() < 0) {
         if (done.isDone()) {
           rethrow(done);
           throw Status.UNAVAILABLE
@@ -320,6 +317,7 @@ public final class Shipper implements AutoCloseable {
         TimeUnit.NANOSECONDS.timedWait(ready, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
       }
     }
+    return helloAck.get();
   }
 
   private static String rootCause(Throwable e) {

@@ -2,8 +2,6 @@ package io.swarmwatch.agent.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swarmwatch.agent.ship.Outbox;
-import io.swarmwatch.proto.v1.AgentMessage;
 import io.swarmwatch.proto.v1.LogBatch;
 import io.swarmwatch.proto.v1.LogSource;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LogBatcherTest {
@@ -62,31 +59,6 @@ class LogBatcherTest {
     batcher.drainAcks(advanced::put);
     assertThat(advanced.get("c1").lineNo()).isEqualTo(7);
     assertThat(batcher.idle()).isTrue();
-  }
-
-  @Test
-  void outboxSinkResendsWhatAStreamLostAndAcksWhatCameThrough() throws Exception {
-    Outbox outbox = new Outbox(100);
-    var sink = new OutboxLogSink(outbox);
-    List<String> done = new ArrayList<>();
-    sink.submit(LogBatch.newBuilder().build(), () -> done.add("a"));
-    sink.submit(LogBatch.newBuilder().build(), () -> done.add("b"));
-    AgentMessage a = outbox.peek(1, TimeUnit.SECONDS);
-    outbox.remove(a);
-    sink.sent(a, 10);
-    AgentMessage b = outbox.peek(1, TimeUnit.SECONDS);
-    outbox.remove(b);
-    sink.sent(b, 11);
-    sink.acked(10);
-    assertThat(done).containsExactly("a");
-    sink.streamEnded(); // b was sent but not acknowledged: it goes back in
-    assertThat(outbox.size()).isEqualTo(1);
-    assertThat(outbox.peek(1, TimeUnit.SECONDS)).isSameAs(b);
-    assertThat(sink.resent()).isEqualTo(1);
-    outbox.remove(b);
-    sink.acked(20); // an ack that overtakes the sent() bookkeeping
-    sink.sent(b, 15);
-    assertThat(done).containsExactly("a", "b");
   }
 
   private static LogSource follow(String id) {

@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A collector stand-in on a real Netty gRPC server bound to 127.0.0.1: records every call's headers
- * and start time and every message agents send, and (unless silent) acks each message by its seq.
+ * and start time and every message agents send, and (unless silent) acks each message by its seq,
+ * and Hello with the highest seq acked so far.
  */
 public final class FakeCollector implements AutoCloseable {
   private enum Mode {
@@ -45,6 +47,12 @@ public final class FakeCollector implements AutoCloseable {
 
   /** Calls the agent ended with a half-close (a graceful end of its stream). */
   final AtomicInteger halfCloses = new AtomicInteger();
+
+  /**
+   * Highest seq acked, across calls: what this collector "holds durably", sent as the answer to
+   * Hello.
+   */
+  final AtomicLong held = new AtomicLong();
 
   /** When set, a Hello is answered with ReportSwarm(enabled=true) before its ack. */
   public volatile boolean askToReportSwarm;
@@ -136,10 +144,9 @@ public final class FakeCollector implements AutoCloseable {
                         .setReportSwarm(ReportSwarm.newBuilder().setEnabled(true))
                         .build());
               }
+              long ack = m.hasHello() ? held.get() : held.accumulateAndGet(m.getSeq(), Math::max);
               responses.onNext(
-                  CollectorMessage.newBuilder()
-                      .setAck(Ack.newBuilder().setSeq(m.getSeq()))
-                      .build());
+                  CollectorMessage.newBuilder().setAck(Ack.newBuilder().setSeq(ack)).build());
             } catch (RuntimeException cancelled) {
               // The agent went away between its message and our ack: nothing to answer.
             }

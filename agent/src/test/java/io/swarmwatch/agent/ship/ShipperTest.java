@@ -1,6 +1,6 @@
 package io.swarmwatch.agent.ship;
 
-import static io.swarmwatch.agent.ship.OutboxTest.event;
+import static io.swarmwatch.agent.ship.SpoolTest.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +11,7 @@ import io.swarmwatch.proto.v1.Hello;
 import io.swarmwatch.proto.v1.Node;
 import io.swarmwatch.proto.v1.Snapshot;
 import java.net.ConnectException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Shipper against a real gRPC server on loopback ({@link FakeCollector}). */
 class ShipperTest {
@@ -35,7 +37,9 @@ class ShipperTest {
           .setNode(Node.newBuilder().setId("n8d0s1a2b3c4d5e6f7g8h9i0j").setHostname("worker-1"))
           .build();
 
+  @TempDir Path dir;
   private final List<Shipper> shippers = new ArrayList<>();
+  private final List<Spool> spools = new ArrayList<>();
   private final List<FakeCollector> collectors = new ArrayList<>();
 
   /** Each call is a new snapshot whose taken_at is the call count: 1 for the first session. */
@@ -47,6 +51,7 @@ class ShipperTest {
   @AfterEach
   void closeAll() throws InterruptedException {
     shippers.forEach(Shipper::close);
+    spools.forEach(Spool::close);
     for (FakeCollector c : collectors) {
       c.close();
     }
@@ -68,8 +73,20 @@ class ShipperTest {
         Duration.ofSeconds(30));
   }
 
-  private Shipper start(ShipperConfig config, Outbox outbox, Supplier<Hello> hello) {
-    Shipper s = new Shipper(config, outbox, hello, snapshots);
+  private Spool spool() {
+    Spool s =
+        Spool.open(
+            new SpoolConfig(
+                dir,
+                SpoolConfig.DEFAULT_MAX_BYTES,
+                SpoolConfig.DEFAULT_SEGMENT_BYTES,
+                Duration.ofMillis(20)));
+    spools.add(s);
+    return s;
+  }
+
+  private Shipper start(ShipperConfig config, Spool spool, Supplier<Hello> hello) {
+    Shipper s = new Shipper(config, spool, hello, snapshots);
     shippers.add(s);
     s.start();
     return s;
@@ -84,35 +101,59 @@ class ShipperTest {
   }
 
   @Test
-  void sendsHelloThenSnapshotThenOutboxInOrderWithConsecutiveSeqs() {
+  void sendsHelloThenTheSpoolInOrderThenAFreshSnapshot() {
     FakeCollector collector = collector(FakeCollector.acking(0));
-    Outbox outbox = new Outbox(100);
-    outbox.put(event("create"));
-    outbox.put(event("start"));
-    outbox.put(event("health_status: healthy"));
+    Spool spool = spool();
+    spool.put(event("create"));
+    spool.put(event("start"));
+    spool.put(event("health_status: healthy"));
 
-    Shipper shipper = start(config(collector.target(), Optional.empty()), outbox, () -> HELLO);
+    Shipper shipper = start(config(collector.target(), Optional.empty()), spool, () -> HELLO);
 
-    await().atMost(DEADLINE).until(() -> shipper.acked() == 5);
+    await().atMost(DEADLINE).until(() -> shipper.acked() == 4);
     assertThat(shipper.connected()).isTrue();
     List<AgentMessage> r = List.copyOf(collector.received);
-    assertThat(seqs(r)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(r).hasSize(5);
     assertThat(r.get(0).getHello()).isEqualTo(HELLO);
-    assertThat(r.get(1).hasSnapshot()).isTrue();
-    assertThat(r.get(1).getSnapshot().getTakenAtUnixNanos()).isEqualTo(1);
-    assertThat(actions(r.subList(2, 5)))
+    assertThat(actions(r.subList(1, 4)))
         .containsExactly("create", "start", "health_status: healthy");
-    assertThat(outbox.size()).isZero();
+    assertThat(seqs(r.subList(1, 5))).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(r.get(4).hasSnapshot()).isTrue();
+    assertThat(r.get(4).getSnapshot().getTakenAtUnixNanos()).isEqualTo(1);
     assertThat(collector.headers).hasSize(1);
     assertThat(collector.headers.get(0).get(AUTHORIZATION)).isNull();
 
     // Live: a message put while streaming goes out next, on the same stream.
-    outbox.put(event("die"));
-    await().atMost(DEADLINE).until(() -> shipper.acked() == 6);
+    spool.put(event("die"));
+    await().atMost(DEADLINE).until(() -> shipper.acked() == 5);
     assertThat(collector.received).hasSize(6);
-    assertThat(collector.received.get(5).getSeq()).isEqualTo(6);
+    assertThat(collector.received.get(5).getSeq()).isEqualTo(5);
     assertThat(collector.received.get(5).getEvent().getAction()).isEqualTo("die");
     assertThat(collector.callStartNanos).hasSize(1);
+  }
+
+  @Test
+  void aRestartedAgentResendsOnlyWhatTheCollectorDoesNotHold() {
+    FakeCollector collector = collector(FakeCollector.acking(0));
+    Spool spool = spool();
+    spool.put(event("a"));
+    spool.put(event("b"));
+    Shipper first = start(config(collector.target(), Optional.empty()), spool, () -> HELLO);
+    await().atMost(DEADLINE).until(() -> first.acked() == 3);
+    first.close();
+    spool.close();
+
+    Spool again = spool();
+    again.put(event("c"));
+    Shipper second = start(config(collector.target(), Optional.empty()), again, () -> HELLO);
+    await().atMost(DEADLINE).until(() -> collector.received.size() >= 7);
+    await().atMost(DEADLINE).until(() -> second.acked() > 3);
+    List<AgentMessage> r = List.copyOf(collector.received.subList(4, 7));
+    assertThat(r.get(0).hasHello()).isTrue();
+    assertThat(actions(r.subList(1, 2))).containsExactly("c");
+    assertThat(r.get(1).getSeq()).isGreaterThan(3);
+    assertThat(r.get(2).hasSnapshot()).isTrue();
+    assertThat(collector.received).hasSize(7);
   }
 
   @Test
@@ -123,7 +164,7 @@ class ShipperTest {
     Shipper shipper =
         new Shipper(
             config(collector.target(), Optional.empty()),
-            new Outbox(10),
+            spool(),
             () -> HELLO,
             snapshots,
             told::add);
@@ -145,7 +186,7 @@ class ShipperTest {
     FakeCollector collector = collector(FakeCollector.acking(0));
     ShipperConfig config = config(collector.target(), Optional.of("SWMTKN-1-s3cret"));
 
-    Shipper shipper = start(config, new Outbox(10), () -> HELLO);
+    Shipper shipper = start(config, spool(), () -> HELLO);
 
     await().atMost(DEADLINE).until(shipper::connected);
     assertThat(collector.headers).isNotEmpty();
@@ -154,19 +195,19 @@ class ShipperTest {
   }
 
   @Test
-  void reconnectsToARestartedCollectorWithANewHelloAndSnapshotAndFreshSeqs() throws Exception {
+  void reconnectsToARestartedCollectorAndSendsWhatWaitedInTheSpool() throws Exception {
     FakeCollector first = collector(FakeCollector.acking(0));
     int port = first.port();
-    Outbox outbox = new Outbox(100);
-    Shipper shipper = start(config(first.target(), Optional.empty()), outbox, () -> HELLO);
-    outbox.put(event("start"));
-    await().atMost(DEADLINE).until(() -> shipper.acked() == 3);
+    Spool spool = spool();
+    Shipper shipper = start(config(first.target(), Optional.empty()), spool, () -> HELLO);
+    spool.put(event("start"));
+    await().atMost(DEADLINE).until(() -> shipper.acked() == 2);
 
     first.close();
     await().atMost(DEADLINE).until(() -> !shipper.connected());
-    // Put while no collector is there: must wait in the outbox for the next session.
-    outbox.put(event("die"));
-    outbox.put(event("destroy"));
+    // Put while no collector is there: must wait in the spool for the next session.
+    spool.put(event("die"));
+    spool.put(event("destroy"));
     FakeCollector second = collector(FakeCollector.acking(port));
 
     await().atMost(DEADLINE).until(() -> second.received.size() >= 4);
@@ -174,18 +215,15 @@ class ShipperTest {
     List<AgentMessage> r = List.copyOf(second.received);
     assertThat(r).hasSize(4);
     assertThat(r.get(0).getHello()).isEqualTo(HELLO);
-    // Never reused: the new session continues above everything the first one sent.
-    long helloSeq = r.get(0).getSeq();
-    assertThat(helloSeq).isGreaterThan(first.maxSeq());
-    assertThat(first.maxSeq()).isEqualTo(3);
-    assertThat(seqs(r)).containsExactly(helloSeq, helloSeq + 1, helloSeq + 2, helloSeq + 3);
-    assertThat(r.get(1).hasSnapshot()).isTrue();
-    assertThat(r.get(1).getSnapshot().getTakenAtUnixNanos())
+    assertThat(first.maxSeq()).isEqualTo(2);
+    // Not what the first collector acknowledged: what waited, then a fresh snapshot.
+    assertThat(actions(r.subList(1, 3))).containsExactly("die", "destroy");
+    assertThat(seqs(r.subList(1, 4))).containsExactly(3L, 4L, 5L);
+    assertThat(r.get(3).hasSnapshot()).isTrue();
+    assertThat(r.get(3).getSnapshot().getTakenAtUnixNanos())
         .as("a fresh snapshot, not the first session's")
         .isEqualTo(2);
-    assertThat(actions(r.subList(2, 4))).containsExactly("die", "destroy");
-    await().atMost(DEADLINE).until(() -> shipper.acked() == helloSeq + 3);
-    assertThat(outbox.size()).isZero();
+    await().atMost(DEADLINE).until(() -> shipper.acked() == 5);
   }
 
   @Test
@@ -205,7 +243,7 @@ class ShipperTest {
             Duration.ofSeconds(5),
             Duration.ofSeconds(30));
 
-    Shipper shipper = start(config, new Outbox(10), () -> HELLO);
+    Shipper shipper = start(config, spool(), () -> HELLO);
 
     await()
         .atMost(DEADLINE)
@@ -244,7 +282,7 @@ class ShipperTest {
           return HELLO;
         };
 
-    Shipper shipper = start(config(collector.target(), Optional.empty()), new Outbox(10), hello);
+    Shipper shipper = start(config(collector.target(), Optional.empty()), spool(), hello);
 
     await().atMost(DEADLINE).until(() -> helloCalls.get() >= 3);
     assertThat(shipper.connected()).isFalse();
@@ -255,16 +293,16 @@ class ShipperTest {
     await().atMost(DEADLINE).until(shipper::connected);
     await().atMost(DEADLINE).until(() -> collector.received.size() >= 2);
     assertThat(collector.received.get(0).getHello()).isEqualTo(HELLO);
-    assertThat(seqs(collector.received.subList(0, 2))).containsExactly(1L, 2L);
+    assertThat(collector.received.get(1).hasSnapshot()).isTrue();
+    assertThat(collector.received.get(1).getSeq()).isEqualTo(1);
     assertThat(collector.callStartNanos).hasSize(1);
   }
 
   @Test
   void closeIsPromptEndsTheStreamGracefullyAndIsIdempotent() {
     FakeCollector collector = collector(FakeCollector.acking(0));
-    Shipper shipper =
-        start(config(collector.target(), Optional.empty()), new Outbox(10), () -> HELLO);
-    await().atMost(DEADLINE).until(() -> shipper.acked() == 2);
+    Shipper shipper = start(config(collector.target(), Optional.empty()), spool(), () -> HELLO);
+    await().atMost(DEADLINE).until(() -> shipper.acked() == 1);
 
     assertThat(timeToClose(shipper)).isLessThan(Duration.ofSeconds(2));
     assertThat(shipper.connected()).isFalse();
@@ -287,7 +325,7 @@ class ShipperTest {
             Duration.ofMillis(300),
             Duration.ofSeconds(30),
             Duration.ofSeconds(30));
-    Shipper shipper = start(config, new Outbox(10), () -> HELLO);
+    Shipper shipper = start(config, spool(), () -> HELLO);
     await().atMost(DEADLINE).until(() -> collector.received.size() == 1);
     assertThat(shipper.connected()).isFalse();
 
@@ -303,7 +341,7 @@ class ShipperTest {
     Shipper shipper =
         start(
             config(target, Optional.empty()),
-            new Outbox(10),
+            spool(),
             () -> {
               helloCalls.incrementAndGet();
               return HELLO;
@@ -318,7 +356,7 @@ class ShipperTest {
   @Test
   void closeWithoutStartIsPrompt() {
     Shipper shipper =
-        new Shipper(config("127.0.0.1:1", Optional.empty()), new Outbox(1), () -> HELLO, snapshots);
+        new Shipper(config("127.0.0.1:1", Optional.empty()), spool(), () -> HELLO, snapshots);
 
     assertThat(timeToClose(shipper)).isLessThan(Duration.ofSeconds(1));
     assertThat(timeToClose(shipper)).isLessThan(Duration.ofSeconds(1));

@@ -1,8 +1,10 @@
 package io.swarmwatch.collector.ingest;
 
 import io.swarmwatch.proto.v1.AgentMessage;
+import io.swarmwatch.proto.v1.SpoolDrops;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What the ingest has taken in since start: messages applied by kind, streams, rejections. */
@@ -12,6 +14,7 @@ public final class IngestCounters {
   private final LongAdder redelivered = new LongAdder();
   private final LongAdder streams = new LongAdder();
   private final LongAdder rejected = new LongAdder();
+  private final Map<String, SpoolDrops> spoolDrops = new ConcurrentHashMap<>();
 
   public IngestCounters() {
     for (AgentMessage.BodyCase c : AgentMessage.BodyCase.values()) {
@@ -33,6 +36,23 @@ public final class IngestCounters {
 
   void countRejected() {
     rejected.increment();
+  }
+
+  void spoolDrops(String nodeId, SpoolDrops drops) {
+    spoolDrops.put(nodeId, drops);
+  }
+
+  /**
+   * Per node: what its agent's spool dropped when full, as last reported (cumulative for the
+   * agent's stream).
+   */
+  public Map<String, SpoolDrops> spoolDrops() {
+    return Map.copyOf(spoolDrops);
+  }
+
+  /** Log lines the agents' full spools dropped, over the nodes, as last reported. */
+  public long spoolDroppedLogLines() {
+    return spoolDrops.values().stream().mapToLong(SpoolDrops::getLogLines).sum();
   }
 
   /** Messages of that kind applied to the model. */

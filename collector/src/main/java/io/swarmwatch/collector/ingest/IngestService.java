@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Inbound flow control is manual: one message is requested at a time, the next only after the
  * previous was applied, so a collector slower than its agents pushes back through gRPC flow control
- * instead of buffering. Acks are coalesced: when the outbound side is not ready, only the highest
- * pending ack is sent once it is.
+ * instead of buffering. Acks come when what they cover is durable (see {@link HighWaterMarks}), on
+ * whatever thread made it so, and are coalesced: when the outbound side is not ready, only the
+ * highest pending ack is sent once it is.
  */
 public final class IngestService extends io.swarmwatch.proto.v1.IngestGrpc.IngestImplBase {
   private static final Logger log = LoggerFactory.getLogger(IngestService.class);
@@ -33,19 +34,9 @@ public final class IngestService extends io.swarmwatch.proto.v1.IngestGrpc.Inges
     var call = (ServerCallStreamObserver<CollectorMessage>) responses;
     var addr = AgentAuthInterceptor.PEER.get();
     AtomicBoolean ended = new AtomicBoolean();
-    Ingester.Session session =
-        ingester.open(
-            addr == null ? "unknown peer" : addr,
-            m -> {
-              synchronized (call) {
-                if (ended.get() || call.isCancelled()) {
-                  throw new IllegalStateException("stream closed");
-                }
-                call.onNext(m);
-              }
-            });
-    AtomicLong pendingAck = new AtomicLong();
-    AtomicLong sentAck = new AtomicLong();
+    // -1: not even Hello answered yet (its answer may be 0).
+    AtomicLong pendingAck = new AtomicLong(-1);
+    AtomicLong sentAck = new AtomicLong(-1);
     Runnable flushAck =
         () -> {
           synchronized (call) {
@@ -57,6 +48,21 @@ public final class IngestService extends io.swarmwatch.proto.v1.IngestGrpc.Inges
             }
           }
         };
+    Ingester.Session session =
+        ingester.open(
+            addr == null ? "unknown peer" : addr,
+            m -> {
+              synchronized (call) {
+                if (ended.get() || call.isCancelled()) {
+                  throw new IllegalStateException("stream closed");
+                }
+                call.onNext(m);
+              }
+            },
+            durable -> {
+              pendingAck.accumulateAndGet(durable, Math::max);
+              flushAck.run();
+            });
     call.disableAutoRequest();
     call.setOnReadyHandler(flushAck);
     call.setOnCancelHandler(
@@ -74,12 +80,10 @@ public final class IngestService extends io.swarmwatch.proto.v1.IngestGrpc.Inges
           return;
         }
         try {
-          boolean first = sentAck.get() == 0 && pendingAck.get() == 0;
-          pendingAck.set(session.apply(m));
-          if (first) {
+          session.apply(m);
+          if (m.hasHello()) {
             log.info("agent connected: {}", session.describe());
           }
-          flushAck.run();
           call.request(1);
         } catch (IngestException e) {
           log.warn("closing agent stream from {}: {}", session.describe(), e.getMessage());

@@ -6,17 +6,23 @@ import io.swarmwatch.proto.v1.AgentMessage;
 import io.swarmwatch.proto.v1.CollectorMessage;
 import io.swarmwatch.proto.v1.Hello;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Applies agent messages to the model. Transport-free: the gRPC edge hands each stream to a {@link
- * Session} and relays what it returns. One session per stream; a session is used by one thread at a
- * time (gRPC delivers a stream's messages serially).
+ * Session} and relays the acks it is given. One session per stream; a session is used by one thread
+ * at a time (gRPC delivers a stream's messages serially).
+ *
+ * <p>Exactly once: the {@link HighWaterMarks} hold, per agent stream id, the highest seq applied
+ * and the highest made durable. A message at or below the applied mark is a redelivery
+ * (acknowledged, not applied); acks name the durable mark only.
  */
 public final class Ingester {
   private final ClusterModel model;
   private final SwarmReporterElection election;
   private final IngestCounters counters = new IngestCounters();
   private final Logs logs;
+  private final HighWaterMarks marks;
 
   public Ingester(ClusterModel model) {
     this(model, new SwarmReporterElection());
@@ -31,9 +37,18 @@ public final class Ingester {
    *     acknowledged and dropped)
    */
   public Ingester(ClusterModel model, SwarmReporterElection election, Logs logs) {
+    this(model, election, logs, HighWaterMarks.inMemory());
+  }
+
+  /**
+   * @param marks where the per-stream high-water marks are kept (and made durable)
+   */
+  public Ingester(
+      ClusterModel model, SwarmReporterElection election, Logs logs, HighWaterMarks marks) {
     this.model = model;
     this.election = election;
     this.logs = logs;
+    this.marks = marks;
   }
 
   public IngestCounters counters() {
@@ -41,33 +56,43 @@ public final class Ingester {
   }
 
   public Session open(String peer) {
-    return open(peer, m -> {});
+    return open(peer, m -> {}, seq -> {});
+  }
+
+  public Session open(String peer, Consumer<CollectorMessage> sender) {
+    return open(peer, sender, seq -> {});
   }
 
   /**
    * @param sender sends a message to this stream's agent (thread-safe; may throw once the stream is
    *     closing)
+   * @param acks told the seq to acknowledge: once after Hello (what the collector holds of the
+   *     stream, maybe 0), then each time more is durable; any thread
    */
-  public Session open(String peer, Consumer<CollectorMessage> sender) {
-    return new Session(peer, sender);
+  public Session open(String peer, Consumer<CollectorMessage> sender, LongConsumer acks) {
+    return new Session(peer, sender, acks);
   }
 
   /** One agent stream: Hello first, then the rest, sequence numbers strictly increasing. */
   public final class Session {
     private final String peer;
     private final Consumer<CollectorMessage> sender;
+    private final LongConsumer acks;
     private Hello hello;
     private long session;
-    private long lastSeq;
+    private HighWaterMarks.Mark mark;
+    private Runnable unlisten = () -> {};
 
-    private Session(String peer, Consumer<CollectorMessage> sender) {
+    private Session(String peer, Consumer<CollectorMessage> sender, LongConsumer acks) {
       this.peer = peer;
       this.sender = sender;
+      this.acks = acks;
     }
 
     /**
-     * Applies one message and returns the sequence number to acknowledge. A message with a sequence
-     * at or below the last applied one is a redelivery: acknowledged, not re-applied.
+     * Applies one message. Returns, for Hello, the seq the collector holds durably of the stream
+     * (what it acknowledges first); for any other, the stream's highest applied seq. A message with
+     * a sequence at or below the highest applied one is a redelivery: acknowledged, not re-applied.
      *
      * @throws IngestException when the message breaks the protocol (the stream must end)
      */
@@ -97,19 +122,33 @@ public final class Ingester {
           throw new IngestException("Hello without stream_id");
         }
         hello = h;
-        lastSeq = m.getSeq();
+        mark = marks.mark(h.getStreamId());
+        unlisten = marks.listen(h.getStreamId(), acks);
         session = model.agentConnected(h.getNode(), h.getAgentVersion());
         counters.countStream();
         counters.countApplied(m.getBodyCase());
         if (h.getNode().getRole().equals("manager")) {
           election.offer(this, describe(), sender);
         }
-        return lastSeq;
+        long held = mark.durable();
+        acks.accept(held);
+        return held;
       }
-      if (m.getSeq() <= lastSeq) {
-        counters.countRedelivered();
-        return lastSeq;
+      long applied;
+      synchronized (mark) {
+        if (m.getSeq() <= mark.applied()) {
+          counters.countRedelivered();
+          return mark.applied();
+        }
+        applyBody(m);
+        mark.applied(m.getSeq());
+        applied = mark.applied();
       }
+      marks.advanced(hello.getStreamId(), mark);
+      return applied;
+    }
+
+    private void applyBody(AgentMessage m) throws IngestException {
       String node = hello.getNode().getId();
       switch (m.getBodyCase()) {
         case SNAPSHOT -> model.applySnapshot(node, m.getSnapshot());
@@ -131,6 +170,10 @@ public final class Ingester {
             model.swarmView(m.getSwarm());
           }
         }
+        case SPOOL_DROPS -> {
+          counters.spoolDrops(node, m.getSpoolDrops());
+          model.spoolDrops(node, m.getSpoolDrops());
+        }
         case HELLO -> throw new IngestException("Hello sent twice on one stream");
         case BODY_NOT_SET ->
             throw new IngestException(
@@ -138,12 +181,11 @@ public final class Ingester {
       }
       model.agentSeen(node);
       counters.countApplied(m.getBodyCase());
-      lastSeq = m.getSeq();
-      return lastSeq;
     }
 
     /** The stream ended (either side); idempotent. */
     public void close() {
+      unlisten.run();
       if (hello != null) {
         election.withdraw(this);
         model.agentDisconnected(hello.getNode().getId(), session);

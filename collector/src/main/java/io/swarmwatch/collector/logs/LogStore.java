@@ -21,6 +21,14 @@ public interface LogStore extends AutoCloseable {
   /** Makes everything appended so far visible to {@link #query}. */
   void refresh();
 
+  /**
+   * Makes everything appended so far durable (the lines and what detects their resends); returns
+   * once it is. Ingest acknowledges agents only after this.
+   *
+   * @throws java.io.UncheckedIOException if it could not
+   */
+  default void sync() {}
+
   @Override
   void close();
 }

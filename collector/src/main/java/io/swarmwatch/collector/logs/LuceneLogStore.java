@@ -360,6 +360,15 @@ public final class LuceneLogStore implements LogStore {
     }
   }
 
+  @Override
+  public void sync() {
+    try {
+      commit();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("log store commit failed: " + e.getMessage(), e);
+    }
+  }
+
   /** Closes idle writers and applies retention. */
   void maintain() throws IOException {
     long now = System.nanoTime();

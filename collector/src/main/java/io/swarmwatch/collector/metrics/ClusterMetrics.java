@@ -86,6 +86,14 @@ public final class ClusterMetrics {
     FunctionCounter.builder("swarmwatch.ingest.rejected", ingest, IngestCounters::rejected)
         .description("agent messages that broke the protocol; their stream was ended")
         .register(registry);
+    FunctionCounter.builder(
+            "swarmwatch.ingest.spool.dropped.log.lines",
+            ingest,
+            IngestCounters::spoolDroppedLogLines)
+        .description(
+            "log lines the agents' full spools dropped (as last reported, over all nodes): read,"
+                + " never delivered")
+        .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);

@@ -10,6 +10,7 @@ import io.swarmwatch.proto.v1.HostSample;
 import io.swarmwatch.proto.v1.Metric;
 import io.swarmwatch.proto.v1.Node;
 import io.swarmwatch.proto.v1.Snapshot;
+import io.swarmwatch.proto.v1.SpoolDrops;
 import io.swarmwatch.proto.v1.SwarmNode;
 import io.swarmwatch.proto.v1.SwarmView;
 import io.swarmwatch.proto.v1.UsageBatch;
@@ -108,6 +109,7 @@ public final class ClusterModel {
     String version = "";
     Instant lastSeen;
     Map<String, Double> metrics;
+    NodeView.SpoolDropsView spoolDrops;
   }
 
   /**
@@ -212,6 +214,17 @@ public final class ClusterModel {
     notify(ModelListener.Kind.USAGE, "", List.of(), 0);
   }
 
+  /** What the agent's spool dropped when full (cumulative for its stream). */
+  public synchronized void spoolDrops(String nodeId, SpoolDrops d) {
+    this.version++;
+    NodeEntry e = nodes.get(nodeId);
+    if (e != null) {
+      e.spoolDrops =
+          new NodeView.SpoolDropsView(
+              d.getLogLines(), d.getLogBytes(), d.getLogBatches(), d.getSamples());
+    }
+  }
+
   /** The agent's own metrics, flattened to {@code name{k=v,…}} → value. */
   public synchronized void agentStats(String nodeId, AgentStats stats) {
     this.version++;
@@ -313,7 +326,8 @@ public final class ClusterModel {
             e != null && e.connected,
             e == null ? null : e.version,
             e == null || e.lastSeen == null ? null : e.lastSeen.toString(),
-            e == null ? null : e.metrics),
+            e == null ? null : e.metrics,
+            e == null ? null : e.spoolDrops),
         h == null ? null : Views.host(h));
   }
 

@@ -31,5 +31,15 @@ public record NodeView(
    * own metrics as last reported ({@code name{tag=value,…}} → value; null before the first report).
    */
   public record AgentView(
-      boolean connected, String version, String lastSeen, Map<String, Double> metrics) {}
+      boolean connected,
+      String version,
+      String lastSeen,
+      Map<String, Double> metrics,
+      SpoolDropsView spoolDrops) {}
+
+  /**
+   * What the agent's full spool dropped, cumulative for its stream, as it last reported (null if it
+   * never dropped anything): log lines read but never delivered, and samples.
+   */
+  public record SpoolDropsView(long logLines, long logBytes, long logBatches, long samples) {}
 }

@@ -44,7 +44,8 @@ class IngesterTest {
 
   private Ingester.Session helloed() throws IngestException {
     Ingester.Session s = ingester.open("10.0.0.9:51234");
-    assertThat(s.apply(hello(1, "agent-1", node("node-1", "alpha")))).isEqualTo(1);
+    // A new stream: the collector holds nothing of it yet.
+    assertThat(s.apply(hello(1, "agent-1", node("node-1", "alpha")))).isEqualTo(0);
     return s;
   }
 
@@ -181,12 +182,21 @@ class IngesterTest {
   }
 
   @Test
-  void helloMayStartAboveOne() throws IngestException {
-    // A resumed stream: its Hello carries the next sequence number, and earlier ones are acked.
-    Ingester.Session s = ingester.open("peer");
-    assertThat(s.apply(hello(41, "agent-1", node("node-1", "alpha")))).isEqualTo(41);
-    assertThat(s.apply(message(40, event(1, "start", "c1", "web", 1).build()))).isEqualTo(41);
-    assertThat(events()).isEmpty();
+  void aNewSessionOfAKnownStreamIsAnsweredWithWhatIsHeldAndDropsWhatWasApplied()
+      throws IngestException {
+    // Hello's own seq is informational: the answer is what the collector holds of the stream.
+    Ingester.Session first = ingester.open("peer");
+    assertThat(first.apply(hello(41, "agent-1", node("node-1", "alpha")))).isEqualTo(0);
+    first.apply(message(1, event(1, "start", "c1", "web", 1).build()));
+    first.apply(message(2, event(2, "die", "c1", "web", 1).build()));
+    first.close();
+
+    Ingester.Session again = ingester.open("peer");
+    assertThat(again.apply(hello(99, "agent-1", node("node-1", "alpha")))).isEqualTo(2);
+    assertThat(again.apply(message(2, event(2, "die", "c1", "web", 1).build()))).isEqualTo(2);
+    assertThat(again.apply(message(3, event(3, "destroy", "c1", "web", 1).build()))).isEqualTo(3);
+    assertThat(events()).extracting(EventView::action).containsExactly("start", "die", "destroy");
+    assertThat(ingester.counters().redelivered()).isEqualTo(1);
   }
 
   @Test
@@ -257,5 +267,24 @@ class IngesterTest {
 
     assertThat(s.describe()).isEqualTo("alpha (agent-1, 10.0.0.9:51234)");
     assertThat(model.nodes()).extracting(NodeView::id).containsExactly("node-1");
+  }
+
+  @Test
+  void spoolDropsReportedByTheAgentShowInTheNodeViewAndCounters() throws IngestException {
+    Ingester.Session s = helloed();
+    s.apply(
+        AgentMessage.newBuilder()
+            .setSeq(2)
+            .setSpoolDrops(
+                io.swarmwatch.proto.v1.SpoolDrops.newBuilder()
+                    .setLogLines(500)
+                    .setLogBytes(75_000)
+                    .setLogBatches(1)
+                    .setSamples(3))
+            .build());
+
+    assertThat(model.nodes().get(0).agent().spoolDrops())
+        .isEqualTo(new io.swarmwatch.collector.model.NodeView.SpoolDropsView(500, 75_000, 1, 3));
+    assertThat(ingester.counters().spoolDroppedLogLines()).isEqualTo(500);
   }
 }

@@ -250,12 +250,17 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
             .thenComparing(f -> f.flag().since()));
     replicas.replaceAll((k, v) -> List.copyOf(v));
     services.replaceAll((k, v) -> List.copyOf(v));
-    published =
+    Published next =
         new Published(
             Map.copyOf(replicas),
             Map.copyOf(services),
             Set.copyOf(round.downNodes.keySet()),
             List.copyOf(all));
+    // Replaced only when the flags changed: readers key their cached views on this object's
+    // identity (FlagSource.generation), and most rounds change nothing.
+    if (!next.equals(published)) {
+      published = next;
+    }
   }
 
   /** Stops the rules thread and unhooks from the model; idempotent. */

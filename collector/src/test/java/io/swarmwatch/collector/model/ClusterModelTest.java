@@ -61,6 +61,54 @@ class ClusterModelTest {
   // --- replicas -------------------------------------------------------------------------------
 
   @Test
+  void readersShareViewsUntilTheModelOrTheFlagsChange() {
+    model.upsert("node-1", task("c1", "web", 1, "node-1").build());
+    Object[] generation = {new Object()};
+    model.flagSource(
+        new FlagSource() {
+          @Override
+          public List<FlagView> replica(String key) {
+            return List.of();
+          }
+
+          @Override
+          public List<FlagView> service(String serviceId) {
+            return List.of();
+          }
+
+          @Override
+          public boolean nodeDown(String nodeId) {
+            return false;
+          }
+
+          @Override
+          public Object generation() {
+            return generation[0];
+          }
+        });
+    ClusterModel.ReadViews first = model.readViews();
+    assertThat(model.readViews()).as("nothing changed: the same views").isSameAs(first);
+
+    generation[0] = new Object(); // the rule engine published other flags
+    ClusterModel.ReadViews afterFlags = model.readViews();
+    assertThat(afterFlags).as("flags changed: rebuilt at once").isNotSameAs(first);
+
+    model.upsert("node-1", task("c2", "web", 2, "node-1").build());
+    ClusterModel.ReadViews afterChange = model.readViews();
+    // Within the reuse window the views may lag the model, but never beyond it.
+    if (afterChange == afterFlags) {
+      assertThat(System.nanoTime() - afterFlags.builtAtNanos())
+          .isLessThan(ClusterModel.READ_VIEW_MAX_AGE_NANOS);
+    } else {
+      assertThat(afterChange.replicas()).extracting(ReplicaView::containerId).contains("c2");
+    }
+    assertThat(model.replicas(ReplicaQuery.ALL))
+        .as("the rule engine's view is always exact")
+        .extracting(ReplicaView::containerId)
+        .containsExactly("c1", "c2");
+  }
+
+  @Test
   void replicaIsTheNewestContainerOfItsSlot() {
     model.upsert(
         "node-1",

@@ -339,44 +339,76 @@ public final class ClusterModel {
 
   /** Exact: built from the model as of now (the rule engine judges these). */
   public List<ReplicaView> replicas(ReplicaQuery q) {
-    return snapshot().replicas(q);
+    return snapshot(flags).replicas(q);
   }
 
   /** Exact: built from the model as of now (the rule engine judges these). */
   public List<ServiceView> services() {
-    return snapshot().services();
+    return snapshot(flags).services();
   }
 
   /**
-   * What readers (the API, the web page, /metrics) see: views built once for all of them, reused
-   * while the model is unchanged, and for at most {@link #READ_VIEW_MAX_AGE_NANOS} while it changes
-   * — never past a change of flags, so a flag shows as soon as the rule engine raises it. At 1,000
-   * nodes x 50 containers each build is ~50,000 views (~100 ms of CPU); built per request they held
-   * the API to ~1 request/s under 50 concurrent clients (BENCHMARKS.md).
+   * What readers (the API, the web page, /metrics) see. The replica views are built without flags
+   * once for all readers, reused while the model is unchanged and for at most {@link
+   * #READ_VIEW_MAX_AGE_NANOS} while it changes; the current flags (and node-down health) are laid
+   * over them when the flags change, so a flag shows as soon as the rule engine raises it. At 1,000
+   * nodes x 50 containers a build is ~50,000 views; built per request they held the API to ~1
+   * request/s under 50 concurrent clients (BENCHMARKS.md).
    */
   public ReadViews readViews() {
+    FlagSource f = flags;
+    Object generation = f.generation();
     ReadViews c = readViews;
-    if (c != null && c.fresh(version, flags.generation(), System.nanoTime())) {
+    if (c != null && c.flagsGeneration == generation && c.base == base(false)) {
       return c;
     }
     synchronized (readViewsLock) {
+      Base b = base(true);
       c = readViews;
-      if (c != null && c.fresh(version, flags.generation(), System.nanoTime())) {
+      if (c != null && c.flagsGeneration == generation && c.base == b) {
         return c; // another reader built it while this one waited
       }
-      long v = version;
-      Object generation = flags.generation();
-      long at = System.nanoTime();
-      Replicas r = snapshot();
-      c = new ReadViews(r.replicas(ReplicaQuery.ALL), r.services(), v, generation, at);
+      List<ReplicaView> replicas = new ArrayList<>(b.replicas.size());
+      for (ReplicaView r : b.replicas) {
+        replicas.add(r.withFlags(f));
+      }
+      c =
+          new ReadViews(
+              replicas,
+              b.model.withFlags(f).services(replicas),
+              b.version,
+              generation,
+              b.builtAtNanos,
+              b);
       readViews = c;
       return c;
     }
   }
 
+  /** The flag-free views; rebuilt (when {@code build}) if stale. Null if none yet. */
+  private Base base(boolean build) {
+    Base b = base;
+    if (!build || (b != null && b.fresh(version, System.nanoTime()))) {
+      return b;
+    }
+    long v = version;
+    long at = System.nanoTime();
+    Replicas r = snapshot(FlagSource.NONE);
+    b = new Base(r, List.copyOf(r.replicas(ReplicaQuery.ALL)), v, at);
+    base = b;
+    return b;
+  }
+
   static final long READ_VIEW_MAX_AGE_NANOS = 250_000_000L;
   private final Object readViewsLock = new Object();
   private volatile ReadViews readViews;
+  private volatile Base base;
+
+  private record Base(Replicas model, List<ReplicaView> replicas, long version, long builtAtNanos) {
+    boolean fresh(long modelVersion, long now) {
+      return version == modelVersion || now - builtAtNanos < READ_VIEW_MAX_AGE_NANOS;
+    }
+  }
 
   /** Every replica (sorted by service, slot, node) and service, as of {@code builtAtNanos}. */
   public record ReadViews(
@@ -384,15 +416,11 @@ public final class ClusterModel {
       List<ServiceView> services,
       long version,
       Object flagsGeneration,
-      long builtAtNanos) {
+      long builtAtNanos,
+      Object base) {
     public ReadViews {
       replicas = List.copyOf(replicas);
       services = List.copyOf(services);
-    }
-
-    boolean fresh(long modelVersion, Object generation, long now) {
-      return flagsGeneration == generation
-          && (version == modelVersion || now - builtAtNanos < READ_VIEW_MAX_AGE_NANOS);
     }
 
     /** The replicas {@code q} selects, in the same order. */
@@ -407,8 +435,8 @@ public final class ClusterModel {
    * lock, stalled every agent stream behind the rule engine's rounds (BENCHMARKS.md, collector
    * scale). Copying the maps is a small fraction of that; their values are immutable.
    */
-  private synchronized Replicas snapshot() {
-    return new Replicas(new HashMap<>(containers), new HashMap<>(usage), swarm, hostnames(), flags);
+  private synchronized Replicas snapshot(FlagSource with) {
+    return new Replicas(new HashMap<>(containers), new HashMap<>(usage), swarm, hostnames(), with);
   }
 
   /**

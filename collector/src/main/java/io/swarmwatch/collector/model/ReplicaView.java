@@ -32,6 +32,43 @@ public record ReplicaView(
     java.util.List<FlagView> flags) {
 
   /**
+   * This view with the flags, and the node-down health, as {@code source} has them now; itself when
+   * nothing differs. Views are built without flags once per model change and shared by readers; the
+   * flags, which change on their own schedule, are laid over per read (a map lookup each).
+   */
+  ReplicaView withFlags(FlagSource source) {
+    java.util.List<FlagView> now = source.replica(FlagSource.replicaKey(serviceId, slot, node));
+    String h = node != null && source.nodeDown(node) ? "unknown" : health;
+    if (now.equals(flags) && h.equals(health)) {
+      return this;
+    }
+    return new ReplicaView(
+        service,
+        serviceId,
+        stack,
+        slot,
+        node,
+        nodeHostname,
+        taskId,
+        taskName,
+        containerId,
+        containerName,
+        image,
+        state,
+        h,
+        exitCode,
+        oomKilled,
+        restartCount,
+        createdAt,
+        startedAt,
+        finishedAt,
+        limits,
+        usage,
+        task,
+        now);
+  }
+
+  /**
    * The swarm's task for this replica, from the manager's view (null without one): its desired and
    * current state, and the scheduler's message and error ("no suitable node (…)").
    */

@@ -144,9 +144,19 @@ final class Replicas {
     return out;
   }
 
+  /** The same model state with other flags. */
+  Replicas withFlags(FlagSource other) {
+    return new Replicas(containers, usage, swarm, hostnames, other);
+  }
+
   List<ServiceView> services() {
+    return services(all());
+  }
+
+  /** The services, from {@code all} (every replica, built with this object's flags). */
+  List<ServiceView> services(List<ReplicaView> all) {
     Map<String, List<ReplicaView>> byService = new LinkedHashMap<>();
-    for (ReplicaView r : all()) {
+    for (ReplicaView r : all) {
       byService.computeIfAbsent(r.serviceId(), k -> new ArrayList<>()).add(r);
     }
     List<ServiceView> out = new ArrayList<>();

@@ -64,11 +64,13 @@ class ClusterModelTest {
   void readersShareViewsUntilTheModelOrTheFlagsChange() {
     model.upsert("node-1", task("c1", "web", 1, "node-1").build());
     Object[] generation = {new Object()};
+    boolean[] flagged = {false};
+    FlagView unhealthy = new FlagView("unhealthy", "critical", "2026-12-04T00:00:00Z", "probe");
     model.flagSource(
         new FlagSource() {
           @Override
           public List<FlagView> replica(String key) {
-            return List.of();
+            return flagged[0] && key.endsWith("/1") ? List.of(unhealthy) : List.of();
           }
 
           @Override
@@ -89,9 +91,13 @@ class ClusterModelTest {
     ClusterModel.ReadViews first = model.readViews();
     assertThat(model.readViews()).as("nothing changed: the same views").isSameAs(first);
 
+    flagged[0] = true;
     generation[0] = new Object(); // the rule engine published other flags
     ClusterModel.ReadViews afterFlags = model.readViews();
     assertThat(afterFlags).as("flags changed: rebuilt at once").isNotSameAs(first);
+    assertThat(afterFlags.replicas())
+        .singleElement()
+        .satisfies(r -> assertThat(r.flags()).containsExactly(unhealthy));
 
     model.upsert("node-1", task("c2", "web", 2, "node-1").build());
     ClusterModel.ReadViews afterChange = model.readViews();

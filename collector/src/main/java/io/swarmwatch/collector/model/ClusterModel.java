@@ -359,7 +359,11 @@ public final class ClusterModel {
     FlagSource f = flags;
     Object generation = f.generation();
     ReadViews c = readViews;
-    if (c != null && c.flagsGeneration == generation && c.base == base(false)) {
+    Base current = base;
+    if (c != null
+        && c.flagsGeneration == generation
+        && c.base == current
+        && current.fresh(version, System.nanoTime())) {
       return c;
     }
     synchronized (readViewsLock) {
@@ -385,10 +389,10 @@ public final class ClusterModel {
     }
   }
 
-  /** The flag-free views; rebuilt (when {@code build}) if stale. Null if none yet. */
+  /** The flag-free views, rebuilt first if the model changed and they are older than allowed. */
   private Base base(boolean build) {
     Base b = base;
-    if (!build || (b != null && b.fresh(version, System.nanoTime()))) {
+    if (b != null && b.fresh(version, System.nanoTime())) {
       return b;
     }
     long v = version;

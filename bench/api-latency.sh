@@ -5,6 +5,7 @@
 #
 #   bench/api-latency.sh                         # 1000 agents x 50 containers, 50 connections, 20 s
 #   AL_AGENTS=250 AL_CONNECTIONS=50 AL_SECONDS=20 bench/api-latency.sh
+#   AL_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/c.jfr" bench/api-latency.sh   # profile the collector
 #
 # Needs the jars (mvn -q package -DskipTests) and wrk (Debian: apt-get install wrk). Prints wrk's
 # latency distribution per route. The collector, the load generator and wrk share this machine's
@@ -32,7 +33,7 @@ trap cleanup EXIT INT TERM
 mapfile -t JVM_OPTS < <(grep -v '^\s*#' deploy/jvm/collector.options | grep -v '^\s*$' | grep -v MaxRAMPercentage)
 
 SWARMWATCH_GRPC_PORT=$GRPC_PORT SWARMWATCH_HTTP_PORT=$HTTP_PORT SWARMWATCH_DATA_DIR=$WORK/data \
-  MALLOC_ARENA_MAX=2 java "${JVM_OPTS[@]}" -Xmx"$HEAP" -jar collector/target/swarmwatch-collector.jar \
+  MALLOC_ARENA_MAX=2 java "${JVM_OPTS[@]}" ${AL_JAVA_OPTS:-} -Xmx"$HEAP" -jar collector/target/swarmwatch-collector.jar \
   >"$WORK/collector.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do curl -fsS "localhost:$HTTP_PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -3,7 +3,6 @@ package io.swarmwatch.collector.api;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.collector.model.EventQuery;
 import io.swarmwatch.collector.model.ReplicaQuery;
-import io.swarmwatch.collector.model.ReplicaView;
 import java.util.Map;
 import java.util.Set;
 
@@ -94,17 +93,15 @@ final class ApiRoutes implements ApiModule {
               + status.get()
               + "'");
     }
-    return model
-        .readViews()
-        .replicas(new ReplicaQuery(p.string("service"), p.string("node")))
-        .stream()
-        .filter(r -> status.isEmpty() || status.get().equals("unhealthy") == unhealthy(r))
-        .toList();
-  }
-
-  /** Flagged by a rule that says something is wrong: info flags (no-limits) don't count. */
-  private static boolean unhealthy(ReplicaView r) {
-    return r.flags().stream().anyMatch(f -> !f.severity().equals("info"));
+    var views = model.readViews();
+    var q = new ReplicaQuery(p.string("service"), p.string("node"));
+    if (status.isEmpty()) {
+      return views.replicas(q);
+    }
+    if (status.get().equals("unhealthy")) {
+      return views.unhealthy(q); // from the few flagged, not a walk over every replica
+    }
+    return views.replicas(q).stream().filter(r -> !r.unhealthy()).toList();
   }
 
   private Object events(Params p) {

@@ -66,6 +66,22 @@ public final class ClusterModel {
   private SwarmView swarm;
   // Bumped by every change; volatile so watchers poll it without taking the model's lock.
   private volatile long version;
+  // Bumped by the changes that alter replica and service views: containers, swarm view, node
+  // names (structure), and usage samples. Readers' views follow structure at once and usage within
+  // USAGE_MAX_AGE_NANOS (see readViews); events, host samples and agent stats change neither.
+  private volatile long structure;
+  private volatile long usageVersion;
+  // Node views: membership and agent connection (exact), and what changes with every message or
+  // sample: last seen, host samples, agent stats (loose: may lag NODES_MAX_AGE_NANOS at scale).
+  private volatile long nodesExact;
+  private volatile long nodesLoose;
+  private volatile NodesCache nodesCache;
+
+  private record NodesCache(List<NodeView> views, long exact, long loose, long builtAtNanos) {}
+
+  static final long NODES_MAX_AGE_NANOS = 1_000_000_000L;
+  // Up to this many nodes, every read is exact (a build is well under a millisecond).
+  static final int NODES_EXACT_MAX = 200;
 
   public ClusterModel(Clock clock, int eventCapacity) {
     this.clock = clock;
@@ -96,8 +112,15 @@ public final class ClusterModel {
     }
   }
 
-  /** A container as last observed, and the node whose agent reported it. */
-  record Held(String nodeId, Container c) {}
+  /**
+   * A container as last observed, the node whose agent reported it, and the replica it serves (null
+   * if it is no swarm task), worked out once here rather than per view build.
+   */
+  record Held(String nodeId, Container c, String replicaKey) {
+    Held(String nodeId, Container c) {
+      this(nodeId, c, Replicas.key(nodeId, c));
+    }
+  }
 
   /** A container's latest usage and when it was sampled. */
   record Sampled(long timeNanos, ContainerUsage u) {}
@@ -118,6 +141,8 @@ public final class ClusterModel {
    */
   public synchronized long agentConnected(Node node, String version) {
     this.version++;
+    nodesExact++;
+    structure++;
     NodeEntry e = nodes.computeIfAbsent(node.getId(), k -> new NodeEntry());
     e.node = node;
     e.connected = true;
@@ -130,6 +155,7 @@ public final class ClusterModel {
 
   public synchronized void agentDisconnected(String nodeId, long session) {
     this.version++;
+    nodesExact++;
     NodeEntry e = nodes.get(nodeId);
     if (e != null && e.session == session) {
       e.connected = false;
@@ -139,6 +165,7 @@ public final class ClusterModel {
   }
 
   public synchronized void agentSeen(String nodeId) {
+    nodesLoose++;
     NodeEntry e = nodes.get(nodeId);
     if (e != null) {
       e.lastSeen = clock.instant();
@@ -148,6 +175,7 @@ public final class ClusterModel {
   /** Replaces what is known of that node's containers with the snapshot. */
   public synchronized void applySnapshot(String nodeId, Snapshot s) {
     this.version++;
+    structure++;
     Set<String> present = new HashSet<>();
     List<Container> applied = new ArrayList<>();
     for (Container c : s.getContainersList()) {
@@ -173,6 +201,7 @@ public final class ClusterModel {
 
   public synchronized void upsert(String nodeId, Container c) {
     this.version++;
+    structure++;
     if (put(nodeId, c)) {
       notify(ModelListener.Kind.CONTAINERS, nodeId, List.of(c), 0);
     }
@@ -194,6 +223,7 @@ public final class ClusterModel {
 
   public synchronized void remove(ContainerRemoved r) {
     this.version++;
+    structure++;
     Held old = containers.get(r.getId());
     if (old == null || old.c().getObservedUnixNanos() <= r.getObservedUnixNanos()) {
       containers.remove(r.getId());
@@ -206,6 +236,7 @@ public final class ClusterModel {
   /** Latest usage of each sampled container; samples of unknown containers are kept too. */
   public synchronized void usage(UsageBatch batch) {
     this.version++;
+    usageVersion++;
     for (ContainerUsage u : batch.getContainersList()) {
       if (!tombstones.containsKey(u.getContainerId())) {
         usage.put(u.getContainerId(), new Sampled(batch.getTimeUnixNanos(), u));
@@ -217,6 +248,7 @@ public final class ClusterModel {
   /** What the agent's spool dropped when full (cumulative for its stream). */
   public synchronized void spoolDrops(String nodeId, SpoolDrops d) {
     this.version++;
+    nodesLoose++;
     NodeEntry e = nodes.get(nodeId);
     if (e != null) {
       e.spoolDrops =
@@ -228,6 +260,7 @@ public final class ClusterModel {
   /** The agent's own metrics, flattened to {@code name{k=v,…}} → value. */
   public synchronized void agentStats(String nodeId, AgentStats stats) {
     this.version++;
+    nodesLoose++;
     NodeEntry e = nodes.get(nodeId);
     if (e == null) {
       return;
@@ -248,6 +281,7 @@ public final class ClusterModel {
 
   public synchronized void host(String nodeId, HostSample sample) {
     this.version++;
+    nodesLoose++;
     hosts.put(nodeId, sample);
   }
 
@@ -258,6 +292,8 @@ public final class ClusterModel {
    */
   public synchronized void swarmView(SwarmView view) {
     this.version++;
+    nodesExact++;
+    structure++;
     swarm = view;
     notify(ModelListener.Kind.SWARM, "", List.of(), 0);
   }
@@ -285,7 +321,28 @@ public final class ClusterModel {
     return events.query(q);
   }
 
-  public synchronized List<NodeView> nodes() {
+  /**
+   * Every node, by hostname. Cached: at 1,000 nodes a build of every view under the model's lock
+   * per request stalled ingest and the API alike. Above {@link #NODES_EXACT_MAX} nodes, last-seen
+   * times, host samples and agent stats may lag by up to {@link #NODES_MAX_AGE_NANOS}.
+   */
+  public List<NodeView> nodes() {
+    NodesCache c = nodesCache;
+    if (c != null
+        && c.exact == nodesExact
+        && (c.loose == nodesLoose
+            || (c.views.size() > NODES_EXACT_MAX
+                && System.nanoTime() - c.builtAtNanos < NODES_MAX_AGE_NANOS))) {
+      return c.views;
+    }
+    synchronized (this) {
+      c = new NodesCache(List.copyOf(buildNodes()), nodesExact, nodesLoose, System.nanoTime());
+      nodesCache = c;
+      return c.views;
+    }
+  }
+
+  private List<NodeView> buildNodes() {
     Map<String, SwarmNode> swarmNodes = new LinkedHashMap<>();
     if (swarm != null) {
       for (SwarmNode n : swarm.getNodesList()) {
@@ -331,31 +388,57 @@ public final class ClusterModel {
         h == null ? null : Views.host(h));
   }
 
-  public synchronized Optional<NodeView> node(String idOrHostname) {
+  public Optional<NodeView> node(String idOrHostname) {
     return nodes().stream()
         .filter(n -> n.id().equals(idOrHostname) || n.hostname().equals(idOrHostname))
         .findFirst();
   }
 
-  /** Exact: built from the model as of now (the rule engine judges these). */
+  /** Exact: built from the model as of now, with the current flags (tests compare to these). */
   public List<ReplicaView> replicas(ReplicaQuery q) {
     return snapshot(flags).replicas(q);
   }
 
-  /** Exact: built from the model as of now (the rule engine judges these). */
+  /** Exact: built from the model as of now, with the current flags. */
   public List<ServiceView> services() {
     return snapshot(flags).services();
   }
 
   /**
-   * What readers (the API, the web page, /metrics) see. The replica views are built without flags
-   * once for all readers, reused while the model is unchanged and for at most {@link
-   * #READ_VIEW_MAX_AGE_NANOS} while it changes; the current flags (and node-down health) are laid
-   * over them when the flags change, so a flag shows as soon as the rule engine raises it. At 1,000
-   * nodes x 50 containers a build is ~50,000 views; built per request they held the API to ~1
-   * request/s under 50 concurrent clients (BENCHMARKS.md).
+   * What readers (the rule engine, the API, the web page, /metrics) see. The replica views are
+   * built without flags once for all readers: at once after a change of containers, tasks or node
+   * names, and at most every {@link #USAGE_MAX_AGE_NANOS} when only usage samples (every 10 s per
+   * agent) changed. The current flags (and node-down health) are laid over them when the flags
+   * change, so a flag shows as soon as the rule engine raises it. While another thread builds newer
+   * views, readers are answered from the last ones (if under {@link #STALE_WHILE_BUILDING_NANOS}
+   * old) instead of waiting. At 1,000 nodes x 50 containers a build from scratch is ~50,000 views;
+   * built per request they held the API to ~1 request/s under 50 concurrent clients
+   * (BENCHMARKS.md).
    */
   public ReadViews readViews() {
+    return views(false);
+  }
+
+  /**
+   * {@link #readViews} as of now, usage included, built on this thread if out of date: for the rule
+   * engine, which judges the model as it is (its unit tests apply a sample and evaluate at once).
+   * Its rounds run on changes of containers and on its tick, not per sample, so usage alone
+   * rebuilds the views about once a second.
+   */
+  public ReadViews currentViews() {
+    return views(true);
+  }
+
+  private ReadViews views(boolean exactUsage) {
+    return views(exactUsage, exactUsage);
+  }
+
+  /**
+   * @param exactUsage the usage samples must be the latest
+   * @param inline build here if out of date; otherwise large views may be answered stale while the
+   *     views thread brings them up to date
+   */
+  private ReadViews views(boolean exactUsage, boolean inline) {
     FlagSource f = flags;
     Object generation = f.generation();
     ReadViews c = readViews;
@@ -363,73 +446,172 @@ public final class ClusterModel {
     if (c != null
         && c.flagsGeneration == generation
         && c.base == current
-        && current.fresh(version, System.nanoTime())) {
+        && current.fresh(structure, usageVersion, exactUsage, System.nanoTime())) {
       return c;
     }
-    synchronized (readViewsLock) {
-      Base b = base(true);
+    if (!inline && c != null && c.replicas.size() > inlineBuildMaxReplicas) {
+      // A build takes ~100 ms at 50,000 replicas (memory-bound: a few map lookups per replica).
+      // Readers don't queue behind it: they get the last views while the views thread (or the
+      // rule engine, on the change itself) builds the next, unless that has been pending too long.
+      if (building.isLocked()) {
+        return c;
+      }
+      long kicked = rebuildKickedAtNanos;
+      if (kicked == 0) {
+        kickRebuild();
+        return c;
+      }
+      if (System.nanoTime() - kicked < STALE_WHILE_BUILDING_NANOS) {
+        return c;
+      }
+    }
+    building.lock();
+    try {
+      Base b = base(exactUsage);
       c = readViews;
       if (c != null && c.flagsGeneration == generation && c.base == b) {
         return c; // another reader built it while this one waited
       }
       List<ReplicaView> replicas = new ArrayList<>(b.replicas.size());
-      for (ReplicaView r : b.replicas) {
-        replicas.add(r.withFlags(f));
+      List<ReplicaView> unhealthy = new ArrayList<>();
+      for (int i = 0; i < b.replicas.size(); i++) {
+        ReplicaView r = b.replicas.get(i).withFlags(f, b.flagKeys[i]);
+        replicas.add(r);
+        if (r.unhealthy()) {
+          unhealthy.add(r);
+        }
       }
       c =
           new ReadViews(
               replicas,
+              unhealthy,
               b.model.withFlags(f).services(replicas),
-              b.version,
               generation,
               b.builtAtNanos,
               b);
       readViews = c;
       return c;
+    } finally {
+      building.unlock();
     }
   }
 
-  /** The flag-free views, rebuilt first if the model changed and they are older than allowed. */
-  private Base base(boolean build) {
+  /** The flag-free views, rebuilt first if they no longer reflect the model (see readViews). */
+  private Base base(boolean exactUsage) {
     Base b = base;
-    if (b != null && b.fresh(version, System.nanoTime())) {
+    long s = structure;
+    long u = usageVersion;
+    if (b != null && b.fresh(s, u, exactUsage, System.nanoTime())) {
       return b;
     }
-    long v = version;
     long at = System.nanoTime();
     Replicas r = snapshot(FlagSource.NONE);
-    b = new Base(r, List.copyOf(r.replicas(ReplicaQuery.ALL)), v, at);
+    List<ReplicaView> all = List.copyOf(r.replicas(ReplicaQuery.ALL));
+    String[] keys = new String[all.size()];
+    for (int i = 0; i < keys.length; i++) {
+      ReplicaView v = all.get(i);
+      keys[i] = FlagSource.replicaKey(v.serviceId(), v.slot(), v.node());
+    }
+    // The versions read before the snapshot: a change racing the build makes the next read rebuild.
+    b = new Base(r, all, keys, s, u, at);
     base = b;
     return b;
   }
 
-  static final long READ_VIEW_MAX_AGE_NANOS = 250_000_000L;
-  private final Object readViewsLock = new Object();
+  static final long USAGE_MAX_AGE_NANOS = 1_000_000_000L;
+  static final long STALE_WHILE_BUILDING_NANOS = 2_000_000_000L;
+  // Up to this many replicas, readers build out-of-date views themselves (~1 ms per 1,000).
+  private volatile int inlineBuildMaxReplicas = 5_000;
+  private final java.util.concurrent.atomic.AtomicBoolean rebuildQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile long rebuildKickedAtNanos;
+  // One thread at most, gone when idle (so the model needs no close), one build queued at most.
+  private final java.util.concurrent.ThreadPoolExecutor viewsThread =
+      new java.util.concurrent.ThreadPoolExecutor(
+          0,
+          1,
+          30,
+          java.util.concurrent.TimeUnit.SECONDS,
+          new java.util.concurrent.LinkedBlockingQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "swarmwatch-views");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Readers answer from out-of-date views only above this size (tests lower it). */
+  void inlineBuildMaxReplicas(int n) {
+    inlineBuildMaxReplicas = n;
+  }
+
+  private void kickRebuild() {
+    if (!rebuildQueued.compareAndSet(false, true)) {
+      return;
+    }
+    rebuildKickedAtNanos = System.nanoTime();
+    viewsThread.execute(
+        () -> {
+          rebuildQueued.set(false);
+          try {
+            views(false, true);
+          } finally {
+            if (!rebuildQueued.get()) {
+              rebuildKickedAtNanos = 0;
+            }
+          }
+        });
+  }
+
+  private final java.util.concurrent.locks.ReentrantLock building =
+      new java.util.concurrent.locks.ReentrantLock();
   private volatile ReadViews readViews;
   private volatile Base base;
 
-  private record Base(Replicas model, List<ReplicaView> replicas, long version, long builtAtNanos) {
-    boolean fresh(long modelVersion, long now) {
-      return version == modelVersion || now - builtAtNanos < READ_VIEW_MAX_AGE_NANOS;
+  private record Base(
+      Replicas model,
+      List<ReplicaView> replicas,
+      String[] flagKeys,
+      long structure,
+      long usage,
+      long builtAtNanos) {
+    boolean fresh(long structureNow, long usageNow, boolean exactUsage, long now) {
+      return structure == structureNow
+          && (usage == usageNow || (!exactUsage && now - builtAtNanos < USAGE_MAX_AGE_NANOS));
     }
   }
 
-  /** Every replica (sorted by service, slot, node) and service, as of {@code builtAtNanos}. */
+  /**
+   * Every replica (sorted by service, slot, node) and service, as of {@code builtAtNanos}, and the
+   * replicas with a warning or critical flag among them.
+   */
   public record ReadViews(
       List<ReplicaView> replicas,
+      List<ReplicaView> unhealthy,
       List<ServiceView> services,
-      long version,
       Object flagsGeneration,
       long builtAtNanos,
       Object base) {
     public ReadViews {
       replicas = List.copyOf(replicas);
+      unhealthy = List.copyOf(unhealthy);
       services = List.copyOf(services);
     }
 
     /** The replicas {@code q} selects, in the same order. */
     public List<ReplicaView> replicas(ReplicaQuery q) {
-      return replicas.stream().filter(r -> Replicas.matches(q, r)).toList();
+      return select(replicas, q);
+    }
+
+    /** The replicas with a warning or critical flag that {@code q} selects, in the same order. */
+    public List<ReplicaView> unhealthy(ReplicaQuery q) {
+      return select(unhealthy, q);
+    }
+
+    private static List<ReplicaView> select(List<ReplicaView> from, ReplicaQuery q) {
+      if (q.service().isEmpty() && q.node().isEmpty()) {
+        return from;
+      }
+      return from.stream().filter(r -> Replicas.matches(q, r)).toList();
     }
   }
 

@@ -37,7 +37,12 @@ public record ReplicaView(
    * flags, which change on their own schedule, are laid over per read (a map lookup each).
    */
   ReplicaView withFlags(FlagSource source) {
-    java.util.List<FlagView> now = source.replica(FlagSource.replicaKey(serviceId, slot, node));
+    return withFlags(source, FlagSource.replicaKey(serviceId, slot, node));
+  }
+
+  /** {@link #withFlags(FlagSource)} with this replica's {@link FlagSource#replicaKey} at hand. */
+  ReplicaView withFlags(FlagSource source, String key) {
+    java.util.List<FlagView> now = source.replica(key);
     String h = node != null && source.nodeDown(node) ? "unknown" : health;
     if (now.equals(flags) && h.equals(health)) {
       return this;
@@ -66,6 +71,16 @@ public record ReplicaView(
         usage,
         task,
         now);
+  }
+
+  /** Flagged by a rule that says something is wrong: info flags (no-limits) don't count. */
+  public boolean unhealthy() {
+    for (FlagView f : flags) {
+      if (!f.severity().equals("info")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

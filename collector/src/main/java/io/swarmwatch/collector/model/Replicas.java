@@ -27,7 +27,7 @@ import java.util.Set;
  * out, and a task the scheduler could not place yet (pending, rejected: no container) is shown with
  * the scheduler's message. Without it, every slot any container claims is shown.
  *
- * <p>Built per query over the model's maps, under the model's lock.
+ * <p>Built over a copy of the model's maps (see {@link ClusterModel}), outside its lock.
  */
 final class Replicas {
   private final Map<String, Held> containers;
@@ -49,6 +49,16 @@ final class Replicas {
     this.flags = flags;
   }
 
+  /** A container's replica key, or null if it is not a swarm task. */
+  static String key(String nodeId, Container c) {
+    var s = c.getSwarm();
+    if (s.getServiceId().isEmpty()) {
+      return null;
+    }
+    String node = s.getNodeId().isEmpty() ? nodeId : s.getNodeId();
+    return key(s.getServiceId(), s.getSlot(), node);
+  }
+
   private static String key(String serviceId, int slot, String nodeId) {
     return serviceId + "/" + (slot > 0 ? "slot:" + slot : "node:" + nodeId);
   }
@@ -61,11 +71,10 @@ final class Replicas {
   List<ReplicaView> all() {
     Map<String, Held> newestContainer = new HashMap<>();
     for (Held h : containers.values()) {
-      var s = h.c().getSwarm();
-      if (s.getServiceId().isEmpty()) {
+      String key = h.replicaKey();
+      if (key == null) {
         continue;
       }
-      String key = key(s.getServiceId(), s.getSlot(), nodeOf(h));
       Held cur = newestContainer.get(key);
       if (cur == null || cur.c().getCreatedUnixNanos() < h.c().getCreatedUnixNanos()) {
         newestContainer.put(key, h);
@@ -137,12 +146,23 @@ final class Replicas {
         out.add(r);
       }
     }
-    out.sort(
-        Comparator.comparing(ReplicaView::service)
-            .thenComparing(r -> r.slot() == null ? 0 : r.slot())
-            .thenComparing(r -> r.node() == null ? "" : r.node()));
+    out.sort(ORDER);
     return out;
   }
+
+  /** By service name, slot, node: without boxing, as it sorts 50,000 views per build at scale. */
+  static final Comparator<ReplicaView> ORDER =
+      (a, b) -> {
+        int c = a.service().compareTo(b.service());
+        if (c != 0) {
+          return c;
+        }
+        c = Integer.compare(a.slot() == null ? 0 : a.slot(), b.slot() == null ? 0 : b.slot());
+        if (c != 0) {
+          return c;
+        }
+        return (a.node() == null ? "" : a.node()).compareTo(b.node() == null ? "" : b.node());
+      };
 
   /** The same model state with other flags. */
   Replicas withFlags(FlagSource other) {
@@ -161,9 +181,10 @@ final class Replicas {
     }
     List<ServiceView> out = new ArrayList<>();
     if (swarm != null) {
+      Map<String, Set<String>> globalNodes = globalNodes();
       for (SwarmService s : swarm.getServicesList()) {
         List<ReplicaView> rs = byService.getOrDefault(s.getId(), List.of());
-        Long desired = desired(s);
+        Long desired = desired(s, globalNodes);
         out.add(
             view(
                 s.getId(),
@@ -203,20 +224,25 @@ final class Replicas {
   }
 
   /** Replicated: the spec's count. Global: the nodes the swarm scheduled a task on. */
-  private Long desired(SwarmService s) {
+  private static Long desired(SwarmService s, Map<String, Set<String>> globalNodes) {
     if (s.getMode().equals("replicated")) {
       return s.getDesiredReplicas();
     }
     if (!s.getMode().equals("global")) {
       return null;
     }
-    Set<String> nodes = new HashSet<>();
+    return (long) globalNodes.getOrDefault(s.getId(), Set.of()).size();
+  }
+
+  /** Service id → the nodes with a wanted task of it (read for global services), in one pass. */
+  private Map<String, Set<String>> globalNodes() {
+    Map<String, Set<String>> out = new HashMap<>();
     for (SwarmTask t : swarm.getTasksList()) {
-      if (t.getServiceId().equals(s.getId()) && wanted(t) && !t.getNodeId().isEmpty()) {
-        nodes.add(t.getNodeId());
+      if (wanted(t) && !t.getNodeId().isEmpty()) {
+        out.computeIfAbsent(t.getServiceId(), k -> new HashSet<>()).add(t.getNodeId());
       }
     }
-    return (long) nodes.size();
+    return out;
   }
 
   private static ServiceView view(
@@ -272,11 +298,12 @@ final class Replicas {
   }
 
   private ReplicaView fromContainer(Held h, SwarmService service, SwarmTask task) {
+    Sampled u = usage.get(h.c().getId());
+    String hostname = hostnames.get(nodeOf(h));
     Container c = h.c();
     var s = c.getSwarm();
     String node = nodeOf(h);
     boolean ended = c.getFinishedUnixNanos() > 0 && !c.getState().equals("running");
-    Sampled u = usage.get(c.getId());
     Integer slot = s.getSlot() > 0 ? s.getSlot() : null;
     // What we hold of a replica on a down or silent node is not current: say so.
     String health =
@@ -289,7 +316,7 @@ final class Replicas {
         s.getStack().isEmpty() ? null : s.getStack(),
         slot,
         node,
-        hostnames.get(node),
+        hostname,
         s.getTaskId(),
         s.getTaskName(),
         c.getId(),
@@ -317,6 +344,7 @@ final class Replicas {
     if (known != null) {
       return fromContainer(known, service, t);
     }
+    String hostname = t.getNodeId().isEmpty() ? null : hostnames.get(t.getNodeId());
     String node = Views.emptyToNull(t.getNodeId());
     return new ReplicaView(
         service.getName(),
@@ -324,7 +352,7 @@ final class Replicas {
         Views.emptyToNull(service.getStack()),
         t.getSlot() > 0 ? t.getSlot() : null,
         node,
-        node == null ? null : hostnames.get(node),
+        hostname,
         t.getId(),
         null,
         Views.emptyToNull(t.getContainerId()),

@@ -163,7 +163,9 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
         failures.record(change.nodeId(), c);
       }
     }
-    if (change.kind() != ModelListener.Kind.EVENT) {
+    // Usage samples (every 10 s per agent, 100 a second at 1,000 nodes) wait for the tick: the
+    // usage rules judge minutes, and a round per sample kept the rules thread busy at scale.
+    if (change.kind() != ModelListener.Kind.EVENT && change.kind() != ModelListener.Kind.USAGE) {
       doorbell.offer(Boolean.TRUE); // full: a round is already due, which will see this too
     }
   }
@@ -200,7 +202,11 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
     usage.endRound();
     failures.prune(round.now.minus(FAILURE_MEMORY));
     List<FlagChange> changes = book.apply(round);
-    publish(round, book.held());
+    if (publish(round, book.held())) {
+      // Lay the new flags over the shared views here, on the rules thread, so API readers find
+      // them done instead of one of them paying for it (O(replicas)) while the rest wait.
+      model.currentViews();
+    }
     lastRoundNanos = System.nanoTime() - t0;
     rounds.incrementAndGet();
     for (FlagChange c : changes) {
@@ -226,7 +232,8 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
     return changes;
   }
 
-  private void publish(Round round, List<FlagBook.Held> held) {
+  /** Returns whether the flags changed. */
+  private boolean publish(Round round, List<FlagBook.Held> held) {
     Map<String, List<FlagView>> replicas = new HashMap<>();
     Map<String, List<FlagView>> services = new HashMap<>();
     List<CurrentFlag> all = new ArrayList<>(held.size());
@@ -258,9 +265,11 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
             List.copyOf(all));
     // Replaced only when the flags changed: readers key their cached views on this object's
     // identity (FlagSource.generation), and most rounds change nothing.
-    if (!next.equals(published)) {
-      published = next;
+    if (next.equals(published)) {
+      return false;
     }
+    published = next;
+    return true;
   }
 
   /** Stops the rules thread and unhooks from the model; idempotent. */

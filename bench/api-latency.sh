@@ -5,6 +5,7 @@
 #
 #   bench/api-latency.sh                         # 1000 agents x 50 containers, 50 connections, 20 s
 #   AL_AGENTS=250 AL_CONNECTIONS=50 AL_SECONDS=20 bench/api-latency.sh
+#   AL_ROUTES="/metrics" AL_CONNECTIONS=1 bench/api-latency.sh   # one scraper, like Prometheus
 #   AL_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/c.jfr" bench/api-latency.sh   # profile the collector
 #
 # Needs the jars (mvn -q package -DskipTests) and wrk (Debian: apt-get install wrk). Prints wrk's
@@ -19,7 +20,8 @@ DURATION=${AL_SECONDS:-20}
 HEAP=${AL_HEAP:-1g}
 GRPC_PORT=${AL_GRPC_PORT:-37370}
 HTTP_PORT=${AL_HTTP_PORT:-38380}
-ROUTES=("/api/v1/replicas?status=unhealthy" "/api/v1/services" "/api/v1/nodes" "/metrics")
+if [ -n "${AL_ROUTES:-}" ]; then read -r -a ROUTES <<<"$AL_ROUTES"; else
+  ROUTES=("/api/v1/replicas?status=unhealthy" "/api/v1/services" "/api/v1/nodes" "/metrics"); fi
 say() { echo "api-latency: $*" >&2; }
 
 command -v wrk >/dev/null || { say "ERROR: wrk is missing (Debian: apt-get install wrk)"; exit 1; }
@@ -55,7 +57,7 @@ say "model loaded: $n replicas ($AGENTS agents x $CONTAINERS containers)"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $n replicas; $CONNECTIONS connections, ${DURATION}s per route"
 for route in "${ROUTES[@]}"; do
   echo "== GET $route"
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "http://localhost:$HTTP_PORT$route" \
+  wrk -t$(( CONNECTIONS < 2 ? CONNECTIONS : 2 )) -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "http://localhost:$HTTP_PORT$route" \
     | grep -E 'Latency|50%|75%|90%|99%|Requests/sec|requests in|Non-2xx|Socket errors'
   kill -0 "${pids[0]}" 2>/dev/null || { say "ERROR: the collector died under GET $route:"; tail -5 "$WORK/collector.log" >&2; exit 1; }
 done

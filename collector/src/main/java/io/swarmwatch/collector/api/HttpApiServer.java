@@ -212,7 +212,7 @@ public final class HttpApiServer implements AutoCloseable {
       QueryStringDecoder qs = new QueryStringDecoder(uri);
       boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
       if (metrics != null && qs.path().equals("/metrics") && read) {
-        return text(metrics.scrape(), ClusterMetrics.contentType());
+        return bytes(HttpResponseStatus.OK, metrics.scrapeBytes(), ClusterMetrics.contentType());
       }
       try {
         Object out = router.dispatch(method.name(), qs.path(), qs.parameters(), body, clock);

@@ -1,8 +1,7 @@
 package io.swarmwatch.collector.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -11,6 +10,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.swarmwatch.collector.ingest.IngestCounters;
 import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.collector.model.NodeView;
@@ -19,23 +24,31 @@ import io.swarmwatch.collector.model.ServiceView;
 import io.swarmwatch.collector.model.UsageView;
 import io.swarmwatch.collector.rules.CurrentFlag;
 import io.swarmwatch.collector.rules.RuleEngine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
  * {@code GET /metrics}: the cluster model as Prometheus metrics, through Micrometer's Prometheus
  * registry, plus the collector's own JVM and ingest metrics.
  *
- * <p>Cluster gauges are {@link MultiGauge}s refreshed from the model at every scrape: a replica,
- * service or node that is gone from the model is gone from the next scrape, so cardinality is
- * bounded by what the cluster runs now (no series for dead containers forever). Replica series
+ * <p>Cluster gauges are read from the model at every scrape by a collector registered in the
+ * registry's Prometheus registry (named by Micrometer's naming convention, like its own meters): a
+ * replica, service or node that is gone from the model is gone from the next scrape, so cardinality
+ * is bounded by what the cluster runs now (no series for dead containers forever). Replica series
  * carry {@code service, stack, slot, node, task} (slot empty for global services; node is the
- * hostname), never a container id.
+ * hostname), never a container id. At 50,000 replicas that is ~450,000 series: kept as Micrometer
+ * gauges (a MultiGauge re-registering every row per scrape) a scrape took longer than 10 s and the
+ * meters held most of a 1 GiB heap; read straight from the views, nothing is kept between scrapes.
  */
 public final class ClusterMetrics {
   private final ClusterModel model;
@@ -205,16 +218,16 @@ public final class ClusterMetrics {
         "host load average over 1 minute",
         n -> n.host() == null ? Double.NaN : n.host().load1());
 
+    registry.getPrometheusRegistry().register((MultiCollector) this::collect);
     if (rules == null) {
       flags = null;
       return;
     }
     flags =
-        new Family<>(
-            multi(
-                "swarmwatch.flags",
-                "1 per flag holding now (clearing ones included), by rule, severity and subject",
-                null),
+        family(
+            "swarmwatch.flags",
+            "1 per flag holding now (clearing ones included), by rule, severity and subject",
+            null,
             f -> 1);
     FunctionCounter.builder("swarmwatch.rules.rounds", rules, RuleEngine::rounds)
         .description("rule evaluation rounds (one per burst of model changes, and per tick)")
@@ -229,24 +242,39 @@ public final class ClusterMetrics {
         .register(registry);
   }
 
-  // A scrape at 50,000 replicas is ~600,000 series, tens of MiB of text: concurrent scrapers
+  // A scrape at 50,000 replicas is ~450,000 series, tens of MiB of text: concurrent scrapers
   // (several Prometheus servers, a dashboard, a load test) share one, at most a second old, so
   // memory holds one scrape instead of one per caller (50 concurrent ones exhausted a 1 GiB heap).
   private static final long SCRAPE_REUSE_NANOS = 1_000_000_000L;
-  private String lastScrape;
+  private byte[] lastScrape;
   private long lastScrapeAt;
 
   /** The Prometheus text exposition of the model as of now (or of at most a second ago). */
-  public synchronized String scrape() {
+  public String scrape() {
+    return new String(scrapeBytes(), StandardCharsets.UTF_8);
+  }
+
+  /** {@link #scrape} as UTF-8 bytes, as served (no copy per request). */
+  public synchronized byte[] scrapeBytes() {
     long now = System.nanoTime();
     if (lastScrape != null && now - lastScrapeAt < SCRAPE_REUSE_NANOS) {
       return lastScrape;
     }
     lastScrape = null; // let the old one go before building the next
-    refresh();
-    lastScrape = registry.scrape();
+    lastScrape = scrapeFresh();
     lastScrapeAt = System.nanoTime();
     return lastScrape;
+  }
+
+  /** A scrape built now, not shared (for benchmarks: what a scrape costs). */
+  public byte[] scrapeFresh() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+    try {
+      registry.scrape(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream doesn't throw
+    }
+    return out.toByteArray();
   }
 
   /** The content type {@link #scrape} is in. */
@@ -259,88 +287,96 @@ public final class ClusterMetrics {
     return registry;
   }
 
-  private synchronized void refresh() {
+  /** The cluster's series as of now: called by the Prometheus registry at each scrape. */
+  private MetricSnapshots collect() {
+    List<MetricSnapshot> out = new ArrayList<>();
     if (flags != null) {
-      flags.update(
-          rules.flags(),
-          f ->
-              Tags.of(
-                  "rule", f.flag().rule(),
-                  "severity", f.flag().severity().label(),
-                  "type", f.subject().type(),
-                  "service", f.subject().serviceName(),
-                  "stack", f.subject().stack(),
-                  "node_id", f.subject().node(),
-                  "subject", f.subject().id()));
+      List<CurrentFlag> current = rules.flags();
+      out.add(
+          flags.snapshot(
+              rows(
+                  current,
+                  f ->
+                      Labels.of(
+                          "node_id", f.subject().node(),
+                          "rule", f.flag().rule(),
+                          "service", f.subject().serviceName(),
+                          "severity", f.flag().severity().label(),
+                          "stack", f.subject().stack(),
+                          "subject", f.subject().id(),
+                          "type", f.subject().type()))));
     }
     ClusterModel.ReadViews views = model.readViews();
-    List<ReplicaView> replicas = views.replicas();
+    Map<Labels, ReplicaView> replicas = rows(views.replicas(), ClusterMetrics::replicaLabels);
     for (Family<ReplicaView> f : replicaFamilies) {
-      f.update(replicas, ClusterMetrics::replicaTags);
+      out.add(f.snapshot(replicas));
     }
-    List<ServiceView> services = views.services();
+    Map<Labels, ServiceView> services =
+        rows(views.services(), v -> Labels.of("service", v.name(), "stack", nz(v.stack())));
     for (Family<ServiceView> f : serviceFamilies) {
-      f.update(services, s -> Tags.of("service", s.name(), "stack", nz(s.stack())));
+      out.add(f.snapshot(services));
     }
-    List<NodeView> nodes = model.nodes();
+    Map<Labels, NodeView> nodes =
+        rows(
+            model.nodes(),
+            n -> Labels.of("node", n.hostname(), "node_id", n.id(), "role", n.role()));
     for (Family<NodeView> f : nodeFamilies) {
-      f.update(nodes, n -> Tags.of("node", n.hostname(), "node_id", n.id(), "role", n.role()));
+      out.add(f.snapshot(nodes));
     }
+    return new MetricSnapshots(out);
   }
 
-  private static Tags replicaTags(ReplicaView r) {
-    return Tags.of(
-        "service", nz(r.service()),
-        "stack", nz(r.stack()),
-        "slot", r.slot() == null ? "" : Integer.toString(r.slot()),
+  /** Views by their series' labels; of two with the same labels, the later one counts. */
+  private static <V> Map<Labels, V> rows(List<V> views, Function<V, Labels> labels) {
+    Map<Labels, V> rows = new LinkedHashMap<>(views.size() * 2);
+    for (V v : views) {
+      rows.put(labels.apply(v), v);
+    }
+    return rows;
+  }
+
+  private static Labels replicaLabels(ReplicaView r) {
+    return Labels.of(
         "node", nz(r.nodeHostname() != null ? r.nodeHostname() : r.node()),
+        "service", nz(r.service()),
+        "slot", r.slot() == null ? "" : Integer.toString(r.slot()),
+        "stack", nz(r.stack()),
         "task", nz(r.taskId()));
   }
 
   private void replica(String name, String help, String unit, ToDoubleFunction<ReplicaView> f) {
-    replicaFamilies.add(new Family<>(multi(name, help, unit), f));
+    replicaFamilies.add(family(name, help, unit, f));
   }
 
   private void service(String name, String help, ToDoubleFunction<ServiceView> f) {
-    serviceFamilies.add(new Family<>(multi(name, help, null), f));
+    serviceFamilies.add(family(name, help, null, f));
   }
 
   private void node(String name, String help, ToDoubleFunction<NodeView> f) {
-    nodeFamilies.add(new Family<>(multi(name, help, null), f));
+    nodeFamilies.add(family(name, help, null, f));
   }
 
-  private MultiGauge multi(String name, String help, String unit) {
-    MultiGauge.Builder b = MultiGauge.builder(name).description(help);
-    if (unit != null) {
-      b.baseUnit(unit);
-    }
-    return b.register(registry);
+  /** A gauge family named the way Micrometer names its own gauges in this registry. */
+  private <V> Family<V> family(String name, String help, String unit, ToDoubleFunction<V> f) {
+    return new Family<>(
+        registry.config().namingConvention().name(name, Meter.Type.GAUGE, unit), help, f);
   }
 
   /**
-   * One metric over one kind of view: at each refresh, one row per view with its value as of that
-   * refresh (NaN rows are left out: the series is absent, not 0).
+   * One gauge over one kind of view: at each scrape, one series per view with its value then (NaN
+   * values are left out: the series is absent, not 0).
    */
-  private static final class Family<V> {
-    private final MultiGauge gauge;
-    private final ToDoubleFunction<V> value;
-
-    Family(MultiGauge gauge, ToDoubleFunction<V> value) {
-      this.gauge = gauge;
-      this.value = value;
-    }
-
-    void update(List<V> views, java.util.function.Function<V, Tags> tags) {
-      Map<Tags, Double> rows = new HashMap<>();
-      for (V v : views) {
-        double d = value.applyAsDouble(v);
-        if (!Double.isNaN(d)) {
-          rows.merge(tags.apply(v), d, (a, b) -> b);
-        }
-      }
-      List<MultiGauge.Row<?>> out = new ArrayList<>(rows.size());
-      rows.forEach((t, d) -> out.add(MultiGauge.Row.of(t, d)));
-      gauge.register(out, true);
+  private record Family<V>(String name, String help, ToDoubleFunction<V> value) {
+    GaugeSnapshot snapshot(Map<Labels, V> rows) {
+      GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+      rows.forEach(
+          (labels, v) -> {
+            double d = value.applyAsDouble(v);
+            if (!Double.isNaN(d)) {
+              b.dataPoint(GaugeDataPointSnapshot.builder().value(d).labels(labels).build());
+            }
+          });
+      return b.build();
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.Arrays;
  * What a reader of the cluster model pays after a change, at the scale of issue 8 (1,000 nodes x 50
  * containers): the time of {@link ClusterModel#currentViews()} after one container changed (a
  * health transition), after one node's usage sample, and, side by side in the same run, {@link
- * ClusterModel#replicas} (the exact views without the shared flag-free base). Prints p50 / p99 /
- * max in ms.
+ * ClusterModel#replicas} (the exact views without the shared flag-free base); then the time of a
+ * {@code /metrics} scrape of the same model. Prints p50 / p99 / max in ms.
  *
  * <pre>
  * mvn -B -o -q test-compile dependency:build-classpath -pl collector -am -Dmdep.outputFile=/tmp/cp.txt
@@ -67,6 +67,24 @@ public final class ReadViewsBenchmark {
     print("after a container change", flip);
     print("after a usage sample", sample);
     print("exact views (no shared base)", scratch);
+
+    // GET /metrics: a scrape of every series (each one built anew: scrapes more than a second
+    // apart, as a Prometheus server makes them).
+    var metrics =
+        new io.swarmwatch.collector.metrics.ClusterMetrics(
+            model, new io.swarmwatch.collector.ingest.IngestCounters());
+    int scrapes = Math.max(3, runs / 20);
+    long[] scrape = new long[scrapes];
+    long bytes = 0;
+    for (int warm = 0; warm < 2; warm++) {
+      for (int i = 0; i < scrapes; i++) {
+        model.upsert("node-0", container(0, i % perNode, ++observed));
+        long t0 = System.nanoTime();
+        bytes = metrics.scrapeFresh().length;
+        scrape[i] = System.nanoTime() - t0;
+      }
+    }
+    print(String.format("/metrics scrape (%.1f MiB)", bytes / 1048576.0), scrape);
   }
 
   private static Container container(int node, int c, long observed) {

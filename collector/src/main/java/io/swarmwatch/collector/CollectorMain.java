@@ -10,6 +10,7 @@ import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.HighWaterMarks;
 import io.swarmwatch.collector.ingest.IngestService;
 import io.swarmwatch.collector.ingest.Ingester;
+import io.swarmwatch.collector.ingest.StreamCloseStatus;
 import io.swarmwatch.collector.ingest.SwarmReporterElection;
 import io.swarmwatch.collector.logs.LogTail;
 import io.swarmwatch.collector.logs.Logs;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
 /** The collector process: gRPC ingest → cluster model → rules → HTTP API, until SIGTERM. */
 public final class CollectorMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CollectorMain.class);
+  // grpc-netty logs a message over SWARMWATCH_MAX_MESSAGE_BYTES as a WARNING with a stack trace;
+  // IngestService logs it in one line (see StreamCloseStatus). JUL holds loggers weakly: keep it.
+  private static final java.util.logging.Logger NETTY_SERVER_STREAM =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
 
   private final CollectorConfig config;
   private final ClusterModel model;
@@ -99,7 +104,9 @@ public final class CollectorMain implements AutoCloseable {
         NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()))
             .addService(
                 ServerInterceptors.intercept(
-                    new IngestService(ingester), new AgentAuthInterceptor(config.agentToken())))
+                    new IngestService(ingester).definition(),
+                    new AgentAuthInterceptor(config.agentToken())))
+            .addStreamTracerFactory(new StreamCloseStatus())
             .maxInboundMessageSize(config.maxMessageBytes())
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
@@ -148,6 +155,7 @@ public final class CollectorMain implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     Logging.init();
+    NETTY_SERVER_STREAM.setLevel(java.util.logging.Level.OFF);
     CollectorConfig config;
     try {
       config = CollectorConfig.from(Env.system());

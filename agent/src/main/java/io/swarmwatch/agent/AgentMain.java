@@ -355,12 +355,13 @@ public final class AgentMain implements AutoCloseable {
       node = "node unknown yet (Engine not answering: " + e.getMessage() + ")";
     }
     log.info(
-        "swarmwatch agent {} watching {} at {}, sending to collector {}; usage every {}s, cgroups"
-            + " at {}, host /proc at {}",
+        "swarmwatch agent {} watching {} at {}, sending to collector {} ({}); usage every {}s,"
+            + " cgroups at {}, host /proc at {}",
         Version.of(AgentMain.class),
         node,
         config.dockerHost(),
         config.shipper().target(),
+        config.shipper().tls().map(Object::toString).orElse("plain text"),
         config.usage().interval().toSeconds(),
         config.usage().cgroupRoot(),
         config.host().procRoot());

@@ -3,12 +3,14 @@ package io.swarmwatch.collector;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.swarmwatch.collector.alert.Alerting;
 import io.swarmwatch.collector.api.ApiModule;
 import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.HighWaterMarks;
 import io.swarmwatch.collector.ingest.IngestService;
+import io.swarmwatch.collector.ingest.IngestTls;
 import io.swarmwatch.collector.ingest.Ingester;
 import io.swarmwatch.collector.ingest.StreamCloseStatus;
 import io.swarmwatch.collector.ingest.SwarmReporterElection;
@@ -56,11 +58,14 @@ public final class CollectorMain implements AutoCloseable {
   private final Optional<Alerting> alerting;
   private final Logs logs;
   private final HighWaterMarks marks;
+  // Built here, before anything starts, so a bad certificate or key stops the start.
+  private final Optional<SslContext> grpcTls;
   private Server grpc;
   private boolean closed;
 
   CollectorMain(CollectorConfig config, Clock clock) {
     this.config = config;
+    this.grpcTls = config.tls().map(IngestTls::sslContext);
     this.model = new ClusterModel(clock, config.eventsInMemory());
     this.logs =
         new Logs(
@@ -100,8 +105,11 @@ public final class CollectorMain implements AutoCloseable {
   int[] start() throws IOException, InterruptedException {
     // Rules first: they must see every change from the first agent message on.
     rules.start();
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()));
+    grpcTls.ifPresent(builder::sslContext);
     grpc =
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()))
+        builder
             .addService(
                 ServerInterceptors.intercept(
                     new IngestService(ingester).definition(),

@@ -79,12 +79,16 @@ public final class Shipper implements AutoCloseable {
     this.hello = hello;
     this.snapshot = snapshot;
     this.backoff = new Backoff(config.backoffMin(), config.backoffMax());
-    this.channel =
+    NettyChannelBuilder channel =
         NettyChannelBuilder.forTarget(config.target())
-            .usePlaintext()
             .keepAliveTime(config.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
-            .keepAliveTimeout(10, TimeUnit.SECONDS)
-            .build();
+            .keepAliveTimeout(10, TimeUnit.SECONDS);
+    if (config.tls().isPresent()) {
+      CollectorTlsContext.apply(channel, config.tls().get());
+    } else {
+      channel.usePlaintext();
+    }
+    this.channel = channel.build();
     this.thread = new Thread(this::run, "swarmwatch-shipper");
     thread.setDaemon(true);
   }
@@ -135,6 +139,21 @@ public final class Shipper implements AutoCloseable {
           }
           log.error(
               "collector at {} refused this agent ({}: {}): check SWARMWATCH_AGENT_TOKEN; retrying in {}",
+              config.target(),
+              s.getCode(),
+              s.getDescription(),
+              Durations.format(wait));
+        } else if (config.tls().isPresent()
+            && CollectorTlsContext.handshakeFailure(e).isPresent()) {
+          log.error(
+              "TLS handshake with collector at {} failed: {}; retrying in {}",
+              config.target(),
+              CollectorTlsContext.handshakeFailure(e).get(),
+              Durations.format(wait));
+        } else if (s.getCode() == Status.Code.INVALID_ARGUMENT
+            || s.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+          log.error(
+              "collector at {} ended the stream ({}: {}): retrying in {}",
               config.target(),
               s.getCode(),
               s.getDescription(),

@@ -251,9 +251,15 @@ public final class AgentMain implements AutoCloseable {
             s -> s.drops().getSamples())
         .counter(
             "spool.write.errors",
-            "messages lost because the spool could not be written",
+            "failed spool writes (disk full, I/O error); the messages wait in memory",
             outbox,
-            Spool::writeErrors);
+            Spool::writeErrors)
+        .gauge(
+            "spool.held",
+            "messages waiting in memory because the spool cannot be written",
+            null,
+            outbox,
+            Spool::held);
   }
 
   private void sampleHost() {

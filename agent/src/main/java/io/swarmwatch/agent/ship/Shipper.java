@@ -188,6 +188,10 @@ public final class Shipper implements AutoCloseable {
   }
 
   private void session() throws InterruptedException {
+    // This class's backoff decides when to try again. gRPC keeps its own connect backoff (growing
+    // to two minutes) under it, and while that runs every call fails fast with UNAVAILABLE: after
+    // a collector outage the agent went on failing for seconds after the collector was back.
+    channel.resetConnectBackoff();
     Hello h;
     try {
       h = hello.get();

@@ -103,7 +103,7 @@ public final class Spool implements AutoCloseable {
     this.state = SpoolState.open(config.dir(), !files.isEmpty());
     long last = 0;
     for (Path p : files) {
-      Segment s = recover(p, last);
+      Segment s = Segment.recover(p, last);
       if (s != null) {
         segments.add(s);
         last = Math.max(last, s.lastSeq);
@@ -143,53 +143,6 @@ public final class Spool implements AutoCloseable {
       throw new UncheckedIOException(
           "cannot open the spool in " + config.dir() + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Reads a segment back, truncating it after its last valid record. */
-  private static Segment recover(Path p, long prevLast) throws IOException {
-    long first;
-    try {
-      first = Long.parseLong(p.getFileName().toString().replace(".seg", ""));
-    } catch (NumberFormatException e) {
-      log.warn("spool: ignoring {} (not a segment name)", p);
-      return null;
-    }
-    Segment s = new Segment(first, p);
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      if (!Segment.validHeader(ch)) {
-        if (ch.size() >= Segment.HEADER) {
-          Path aside = p.resolveSibling(p.getFileName() + ".bad");
-          log.error("spool: {} is not a spool segment; moved aside to {}", p, aside);
-          Files.move(p, aside);
-          return null;
-        }
-        // Crashed while creating it: start it over.
-        ch.truncate(0);
-        Segment.writeFully(ch, Segment.header());
-        ch.force(true);
-        s.size = Segment.HEADER;
-        return s;
-      }
-      long pos = Segment.HEADER;
-      long size = ch.size();
-      s.size = Segment.HEADER;
-      Segment.Read r;
-      while ((r = Segment.read(ch, pos, size)) != null && r.message().getSeq() > prevLast) {
-        s.counted(r.message(), r.bytes());
-        prevLast = r.message().getSeq();
-        pos = r.next();
-      }
-      if (pos < size) {
-        log.warn(
-            "spool: {} ends in a torn or corrupt record at byte {}: cut off {} bytes",
-            p.getFileName(),
-            pos,
-            size - pos);
-        ch.truncate(pos);
-        ch.force(true);
-      }
-    }
-    return s;
   }
 
   /** This agent's stream identity (created once, kept in the spool directory). */

@@ -4,6 +4,7 @@ import io.swarmwatch.agent.docker.WatchConfig;
 import io.swarmwatch.agent.health.HealthConfig;
 import io.swarmwatch.agent.host.HostConfig;
 import io.swarmwatch.agent.logs.LogsConfig;
+import io.swarmwatch.agent.ship.CollectorTls;
 import io.swarmwatch.agent.ship.ShipperConfig;
 import io.swarmwatch.agent.ship.SpoolConfig;
 import io.swarmwatch.agent.usage.UsageConfig;
@@ -18,6 +19,8 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code SWARMWATCH_COLLECTOR} = {@code localhost:7070}
  *   <li>{@code SWARMWATCH_AGENT_TOKEN} / {@code _FILE}: none
+ *   <li>TLS to the collector ({@code SWARMWATCH_TLS}, {@code SWARMWATCH_TLS_CA_FILE}, {@code
+ *       SWARMWATCH_TLS_CERT_FILE}, {@code SWARMWATCH_TLS_KEY_FILE}): off, see {@link CollectorTls}
  *   <li>{@code DOCKER_HOST} = {@code unix:///var/run/docker.sock}
  *   <li>the on-disk spool of unacknowledged messages: see {@link SpoolConfig}
  *   <li>{@code SWARMWATCH_RECONNECT_MIN} = 1s, {@code SWARMWATCH_RECONNECT_MAX} = 30s (to the
@@ -66,7 +69,8 @@ public record AgentConfig(
             max,
             Duration.ofSeconds(30),
             env.duration("SWARMWATCH_HELLO_TIMEOUT", Duration.ofSeconds(10)),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            CollectorTls.from(env));
     SpoolConfig spool = SpoolConfig.from(env);
     String dockerHost = env.string("DOCKER_HOST", "unix:///var/run/docker.sock");
     WatchConfig watch =

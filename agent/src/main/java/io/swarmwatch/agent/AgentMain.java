@@ -251,9 +251,15 @@ public final class AgentMain implements AutoCloseable {
             s -> s.drops().getSamples())
         .counter(
             "spool.write.errors",
-            "messages lost because the spool could not be written",
+            "failed spool writes (disk full, I/O error); the messages wait in memory",
             outbox,
-            Spool::writeErrors);
+            Spool::writeErrors)
+        .gauge(
+            "spool.held",
+            "messages waiting in memory because the spool cannot be written",
+            null,
+            outbox,
+            Spool::held);
   }
 
   private void sampleHost() {
@@ -355,12 +361,13 @@ public final class AgentMain implements AutoCloseable {
       node = "node unknown yet (Engine not answering: " + e.getMessage() + ")";
     }
     log.info(
-        "swarmwatch agent {} watching {} at {}, sending to collector {}; usage every {}s, cgroups"
-            + " at {}, host /proc at {}",
+        "swarmwatch agent {} watching {} at {}, sending to collector {} ({}); usage every {}s,"
+            + " cgroups at {}, host /proc at {}",
         Version.of(AgentMain.class),
         node,
         config.dockerHost(),
         config.shipper().target(),
+        config.shipper().tls().map(Object::toString).orElse("plain text"),
         config.usage().interval().toSeconds(),
         config.usage().cgroupRoot(),
         config.host().procRoot());

@@ -3,6 +3,7 @@ package io.swarmwatch.collector;
 import io.swarmwatch.collector.alert.AlertsConfig;
 import io.swarmwatch.collector.api.ApiConfig;
 import io.swarmwatch.collector.ingest.IngestConfig;
+import io.swarmwatch.collector.ingest.IngestTls;
 import io.swarmwatch.collector.logs.LogStoreConfig;
 import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.common.ConfigException;
@@ -17,6 +18,9 @@ import java.util.Optional;
  *   <li>{@code SWARMWATCH_HTTP_PORT} = 8080 (API, {@code /healthz}, {@code /readyz})
  *   <li>{@code SWARMWATCH_GRPC_PORT} = 7070 (agent ingest)
  *   <li>{@code SWARMWATCH_AGENT_TOKEN} / {@code _FILE}: none, so only loopback agents are accepted
+ *   <li>TLS / mutual TLS on the gRPC port ({@code SWARMWATCH_TLS_CERT_FILE}, {@code
+ *       SWARMWATCH_TLS_KEY_FILE}, {@code SWARMWATCH_TLS_CLIENT_CA_FILE}): off, see {@link
+ *       IngestTls}
  *   <li>{@code SWARMWATCH_EVENTS_IN_MEMORY} = 100000 (recent events kept for the API)
  *   <li>{@code SWARMWATCH_MAX_MESSAGE_BYTES} = 16MiB (largest agent message accepted)
  *   <li>API tokens: see {@link ApiConfig}
@@ -39,7 +43,8 @@ public record CollectorConfig(
     RulesConfig rules,
     Optional<AlertsConfig> alerts,
     LogStoreConfig logs,
-    IngestConfig ingest) {
+    IngestConfig ingest,
+    Optional<IngestTls> tls) {
 
   public static CollectorConfig from(Env env) {
     int events = env.integer("SWARMWATCH_EVENTS_IN_MEMORY", 100_000);
@@ -61,7 +66,8 @@ public record CollectorConfig(
         RulesConfig.from(env),
         AlertsConfig.from(env),
         LogStoreConfig.from(env),
-        IngestConfig.from(env));
+        IngestConfig.from(env),
+        IngestTls.from(env));
   }
 
   @Override
@@ -75,6 +81,8 @@ public record CollectorConfig(
         + grpcPort
         + ", agentToken="
         + (agentToken.isPresent() ? "set" : "none (loopback agents only)")
+        + ", grpcTransport="
+        + tls.map(IngestTls::toString).orElse("plain text")
         + ", "
         + api
         + ", alerts="

@@ -3,13 +3,16 @@ package io.swarmwatch.collector;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.swarmwatch.collector.alert.Alerting;
 import io.swarmwatch.collector.api.ApiModule;
 import io.swarmwatch.collector.api.HttpApiServer;
 import io.swarmwatch.collector.ingest.AgentAuthInterceptor;
 import io.swarmwatch.collector.ingest.HighWaterMarks;
 import io.swarmwatch.collector.ingest.IngestService;
+import io.swarmwatch.collector.ingest.IngestTls;
 import io.swarmwatch.collector.ingest.Ingester;
+import io.swarmwatch.collector.ingest.StreamCloseStatus;
 import io.swarmwatch.collector.ingest.SwarmReporterElection;
 import io.swarmwatch.collector.logs.LogTail;
 import io.swarmwatch.collector.logs.Logs;
@@ -41,6 +44,10 @@ import org.slf4j.LoggerFactory;
 /** The collector process: gRPC ingest → cluster model → rules → HTTP API, until SIGTERM. */
 public final class CollectorMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CollectorMain.class);
+  // grpc-netty logs a message over SWARMWATCH_MAX_MESSAGE_BYTES as a WARNING with a stack trace;
+  // IngestService logs it in one line (see StreamCloseStatus). JUL holds loggers weakly: keep it.
+  private static final java.util.logging.Logger NETTY_SERVER_STREAM =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
 
   private final CollectorConfig config;
   private final ClusterModel model;
@@ -51,11 +58,14 @@ public final class CollectorMain implements AutoCloseable {
   private final Optional<Alerting> alerting;
   private final Logs logs;
   private final HighWaterMarks marks;
+  // Built here, before anything starts, so a bad certificate or key stops the start.
+  private final Optional<SslContext> grpcTls;
   private Server grpc;
   private boolean closed;
 
   CollectorMain(CollectorConfig config, Clock clock) {
     this.config = config;
+    this.grpcTls = config.tls().map(IngestTls::sslContext);
     this.model = new ClusterModel(clock, config.eventsInMemory());
     this.logs =
         new Logs(
@@ -95,11 +105,16 @@ public final class CollectorMain implements AutoCloseable {
   int[] start() throws IOException, InterruptedException {
     // Rules first: they must see every change from the first agent message on.
     rules.start();
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()));
+    grpcTls.ifPresent(builder::sslContext);
     grpc =
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.grpcPort()))
+        builder
             .addService(
                 ServerInterceptors.intercept(
-                    new IngestService(ingester), new AgentAuthInterceptor(config.agentToken())))
+                    new IngestService(ingester).definition(),
+                    new AgentAuthInterceptor(config.agentToken())))
+            .addStreamTracerFactory(new StreamCloseStatus())
             .maxInboundMessageSize(config.maxMessageBytes())
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
@@ -148,6 +163,7 @@ public final class CollectorMain implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     Logging.init();
+    NETTY_SERVER_STREAM.setLevel(java.util.logging.Level.OFF);
     CollectorConfig config;
     try {
       config = CollectorConfig.from(Env.system());

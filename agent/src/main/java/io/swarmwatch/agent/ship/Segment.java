@@ -5,9 +5,12 @@ import io.swarmwatch.proto.v1.AgentMessage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One spool segment file: {@code <firstSeq, 20 digits>.seg}, an 8-byte header ({@code SWSP} and the
@@ -17,6 +20,7 @@ import java.util.zip.CRC32C;
  * <p>Not thread-safe: the {@link Spool} holds its lock around every call.
  */
 final class Segment {
+  private static final Logger log = LoggerFactory.getLogger(Segment.class);
   static final int MAGIC = 0x53575350; // "SWSP"
   static final int VERSION = 1;
   static final int HEADER = 8;
@@ -135,5 +139,55 @@ final class Segment {
     }
     lastSeq = m.getSeq();
     size += bytes;
+  }
+
+  /**
+   * Reads a segment back when the spool opens, truncating it after its last valid record (a torn
+   * tail); null for a file that is not a segment (moved aside).
+   */
+  static Segment recover(Path p, long prevLast) throws IOException {
+    long first;
+    try {
+      first = Long.parseLong(p.getFileName().toString().replace(".seg", ""));
+    } catch (NumberFormatException e) {
+      log.warn("spool: ignoring {} (not a segment name)", p);
+      return null;
+    }
+    Segment s = new Segment(first, p);
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      if (!Segment.validHeader(ch)) {
+        if (ch.size() >= Segment.HEADER) {
+          Path aside = p.resolveSibling(p.getFileName() + ".bad");
+          log.error("spool: {} is not a spool segment; moved aside to {}", p, aside);
+          Files.move(p, aside);
+          return null;
+        }
+        // Crashed while creating it: start it over.
+        ch.truncate(0);
+        Segment.writeFully(ch, Segment.header());
+        ch.force(true);
+        s.size = Segment.HEADER;
+        return s;
+      }
+      long pos = Segment.HEADER;
+      long size = ch.size();
+      s.size = Segment.HEADER;
+      Segment.Read r;
+      while ((r = Segment.read(ch, pos, size)) != null && r.message().getSeq() > prevLast) {
+        s.counted(r.message(), r.bytes());
+        prevLast = r.message().getSeq();
+        pos = r.next();
+      }
+      if (pos < size) {
+        log.warn(
+            "spool: {} ends in a torn or corrupt record at byte {}: cut off {} bytes",
+            p.getFileName(),
+            pos,
+            size - pos);
+        ch.truncate(pos);
+        ch.force(true);
+      }
+    }
+    return s;
   }
 }

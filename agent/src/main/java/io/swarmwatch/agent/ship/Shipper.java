@@ -79,12 +79,16 @@ public final class Shipper implements AutoCloseable {
     this.hello = hello;
     this.snapshot = snapshot;
     this.backoff = new Backoff(config.backoffMin(), config.backoffMax());
-    this.channel =
+    NettyChannelBuilder channel =
         NettyChannelBuilder.forTarget(config.target())
-            .usePlaintext()
             .keepAliveTime(config.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
-            .keepAliveTimeout(10, TimeUnit.SECONDS)
-            .build();
+            .keepAliveTimeout(10, TimeUnit.SECONDS);
+    if (config.tls().isPresent()) {
+      CollectorTlsContext.apply(channel, config.tls().get());
+    } else {
+      channel.usePlaintext();
+    }
+    this.channel = channel.build();
     this.thread = new Thread(this::run, "swarmwatch-shipper");
     thread.setDaemon(true);
   }
@@ -139,6 +143,21 @@ public final class Shipper implements AutoCloseable {
               s.getCode(),
               s.getDescription(),
               Durations.format(wait));
+        } else if (config.tls().isPresent()
+            && CollectorTlsContext.handshakeFailure(e).isPresent()) {
+          log.error(
+              "TLS handshake with collector at {} failed: {}; retrying in {}",
+              config.target(),
+              CollectorTlsContext.handshakeFailure(e).get(),
+              Durations.format(wait));
+        } else if (s.getCode() == Status.Code.INVALID_ARGUMENT
+            || s.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+          log.error(
+              "collector at {} ended the stream ({}: {}): retrying in {}",
+              config.target(),
+              s.getCode(),
+              s.getDescription(),
+              Durations.format(wait));
         } else {
           log.warn(
               "collector unreachable at {} ({}{}): retrying in {}",
@@ -169,6 +188,10 @@ public final class Shipper implements AutoCloseable {
   }
 
   private void session() throws InterruptedException {
+    // This class's backoff decides when to try again. gRPC keeps its own connect backoff (growing
+    // to two minutes) under it, and while that runs every call fails fast with UNAVAILABLE: after
+    // a collector outage the agent went on failing for seconds after the collector was back.
+    channel.resetConnectBackoff();
     Hello h;
     try {
       h = hello.get();

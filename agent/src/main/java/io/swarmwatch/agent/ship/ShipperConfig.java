@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param rejectedBackoff least wait after the collector refused the token
  * @param helloTimeout how long the collector has to acknowledge Hello
  * @param keepAlive gRPC keepalive ping interval
+ * @param tls TLS to the collector; empty for plain text
  */
 public record ShipperConfig(
     String target,
@@ -21,7 +22,28 @@ public record ShipperConfig(
     Duration backoffMax,
     Duration rejectedBackoff,
     Duration helloTimeout,
-    Duration keepAlive) {
+    Duration keepAlive,
+    Optional<CollectorTls> tls) {
+  /** Plain text to the collector. */
+  public ShipperConfig(
+      String target,
+      Optional<String> token,
+      Duration backoffMin,
+      Duration backoffMax,
+      Duration rejectedBackoff,
+      Duration helloTimeout,
+      Duration keepAlive) {
+    this(
+        target,
+        token,
+        backoffMin,
+        backoffMax,
+        rejectedBackoff,
+        helloTimeout,
+        keepAlive,
+        Optional.empty());
+  }
+
   @Override
   public String toString() {
     // Never print the token.
@@ -29,6 +51,8 @@ public record ShipperConfig(
         + target
         + ", token="
         + (token.isPresent() ? "set" : "none")
+        + ", "
+        + tls.map(CollectorTls::toString).orElse("plain text")
         + "]";
   }
 }

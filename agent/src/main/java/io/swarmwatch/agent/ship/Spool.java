@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * dropped (so the bound can be overshot by them alone). Drops are counted, persisted and sent to
  * the collector as a {@link SpoolDrops} message.
  *
+ * <p>A write that fails (the disk is full) loses nothing at first: the torn record is cut off, the
+ * message and every later one wait in memory ({@link HeldMessages}, bounded by {@link
+ * SpoolConfig#memoryBytes()}, dropping log batches first, then samples, when that is full), and the
+ * write is retried with backoff until it succeeds. Log batches held count as not yet durable, so
+ * the log reader stops at its in-flight bound and resumes when the disk does. One log line when
+ * writing stops, one when it resumes.
+ *
  * <p>Thread-safe: one lock around files and cursor; fsync runs outside it.
  */
 public final class Spool implements AutoCloseable {
@@ -70,10 +77,19 @@ public final class Spool implements AutoCloseable {
   private long writeErrors;
   private boolean closed;
 
+  // Messages waiting for the disk (see the class comment); when the next write is tried.
+  private final HeldMessages held;
+  private long retryAt;
+  private long retryDelay;
+  private boolean heldDropped;
+  static final long RETRY_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  static final long RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   private record Waiter(long end, long seq, Runnable durable) {}
 
   private Spool(SpoolConfig config) throws IOException {
     this.config = config;
+    this.held = new HeldMessages(config.memoryBytes());
     Files.createDirectories(config.dir());
     try (Stream<Path> tmp = Files.list(config.dir())) {
       for (Path p : tmp.filter(p -> p.toString().endsWith(".tmp")).toList()) {
@@ -87,7 +103,7 @@ public final class Spool implements AutoCloseable {
     this.state = SpoolState.open(config.dir(), !files.isEmpty());
     long last = 0;
     for (Path p : files) {
-      Segment s = recover(p, last);
+      Segment s = Segment.recover(p, last);
       if (s != null) {
         segments.add(s);
         last = Math.max(last, s.lastSeq);
@@ -129,53 +145,6 @@ public final class Spool implements AutoCloseable {
     }
   }
 
-  /** Reads a segment back, truncating it after its last valid record. */
-  private static Segment recover(Path p, long prevLast) throws IOException {
-    long first;
-    try {
-      first = Long.parseLong(p.getFileName().toString().replace(".seg", ""));
-    } catch (NumberFormatException e) {
-      log.warn("spool: ignoring {} (not a segment name)", p);
-      return null;
-    }
-    Segment s = new Segment(first, p);
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      if (!Segment.validHeader(ch)) {
-        if (ch.size() >= Segment.HEADER) {
-          Path aside = p.resolveSibling(p.getFileName() + ".bad");
-          log.error("spool: {} is not a spool segment; moved aside to {}", p, aside);
-          Files.move(p, aside);
-          return null;
-        }
-        // Crashed while creating it: start it over.
-        ch.truncate(0);
-        Segment.writeFully(ch, Segment.header());
-        ch.force(true);
-        s.size = Segment.HEADER;
-        return s;
-      }
-      long pos = Segment.HEADER;
-      long size = ch.size();
-      s.size = Segment.HEADER;
-      Segment.Read r;
-      while ((r = Segment.read(ch, pos, size)) != null && r.message().getSeq() > prevLast) {
-        s.counted(r.message(), r.bytes());
-        prevLast = r.message().getSeq();
-        pos = r.next();
-      }
-      if (pos < size) {
-        log.warn(
-            "spool: {} ends in a torn or corrupt record at byte {}: cut off {} bytes",
-            p.getFileName(),
-            pos,
-            size - pos);
-        ch.truncate(pos);
-        ch.force(true);
-      }
-    }
-    return s;
-  }
-
   /** This agent's stream identity (created once, kept in the spool directory). */
   public String streamId() {
     return state.streamId();
@@ -194,30 +163,116 @@ public final class Spool implements AutoCloseable {
   /**
    * Appends a message and runs {@code durable} once it is on disk and, while a stream is up (see
    * {@link #streaming}), handed to it (on the spool's sync thread or the shipper's). If the write
-   * fails (disk full), the message is lost, counted, and {@code durable} never runs.
+   * fails (disk full), the message waits in memory until a retry writes it (see the class comment);
+   * {@code durable} runs then, or when the memory bound drops it (counted in {@link #drops}).
    */
   public void put(AgentMessage message, Runnable durable) {
+    List<Runnable> released = List.of();
     synchronized (this) {
       if (closed) {
         return;
       }
-      try {
-        append(message, durable);
-        if (total > config.maxBytes()) {
-          enforceBound();
+      if (!held.isEmpty()) {
+        // Order: nothing overtakes what is waiting for the disk.
+        released = hold(message, durable);
+      } else {
+        try {
+          append(message, durable);
+        } catch (IOException e) {
+          writeFailed(e);
+          released = hold(message, durable);
         }
-      } catch (IOException e) {
-        writeErrors++;
-        if (writeErrors == 1 || writeErrors % 1000 == 0) {
-          log.error(
-              "spool: cannot write to {} ({}): {} messages lost so far",
-              config.dir(),
-              e.getMessage(),
-              writeErrors);
+      }
+      if (held.isEmpty() && total > config.maxBytes()) {
+        try {
+          enforceBound();
+        } catch (IOException e) {
+          log.warn("spool: cannot make room in {}: {}", config.dir(), e.getMessage());
         }
       }
       notifyAll();
     }
+    run(released);
+  }
+
+  /**
+   * Queues a message the disk did not take; returns the callbacks of log batches the memory bound
+   * dropped (run them outside the lock: the log reader goes on, those lines are lost and counted).
+   */
+  private List<Runnable> hold(AgentMessage message, Runnable durable) {
+    List<Runnable> released = new ArrayList<>();
+    for (HeldMessages.Held d : held.add(message, durable)) {
+      state.dropped(d.message());
+      if (!heldDropped) {
+        log.warn(
+            "spool: {} bytes held in memory while {} cannot be written: dropping the oldest log"
+                + " batches, then samples (counted, reported to the collector)",
+            config.memoryBytes(),
+            config.dir());
+      }
+      heldDropped = true;
+      if (d.durable() != null) {
+        released.add(d.durable());
+      }
+    }
+    return released;
+  }
+
+  /** A write failed: cut off what it left of its record, log once, schedule a retry. */
+  private void writeFailed(IOException e) {
+    writeErrors++;
+    Segment active = segments.get(segments.size() - 1);
+    try {
+      if (writer.isOpen()) {
+        writer.truncate(active.size);
+        writer.position(active.size);
+      }
+    } catch (IOException t) {
+      log.warn("spool: cannot cut off a partly written record: {}", t.getMessage());
+    }
+    if (held.isEmpty()) {
+      log.error(
+          "spool at {} cannot be written: {}; holding {} messages in memory, retrying",
+          config.dir(),
+          e.getMessage(),
+          held.size() + 1);
+      retryDelay = RETRY_MIN_NANOS;
+    } else {
+      retryDelay = Math.min(retryDelay * 2, RETRY_MAX_NANOS);
+    }
+    retryAt = System.nanoTime() + retryDelay;
+  }
+
+  /** Writes what is held, in order, as far as the disk takes it. Hold the lock. */
+  private void writeHeld() {
+    int n = held.size();
+    while (!held.isEmpty()) {
+      HeldMessages.Held h = held.peek();
+      try {
+        append(h.message(), h.durable());
+      } catch (IOException e) {
+        writeFailed(e);
+        return;
+      }
+      held.removeFirst();
+    }
+    log.info(
+        "spool at {} can be written again: wrote the {} messages held in memory", config.dir(), n);
+    if (heldDropped) {
+      heldDropped = false;
+      try {
+        state.saveDrops();
+        append(AgentMessage.newBuilder().setSpoolDrops(state.drops()).build(), null);
+      } catch (IOException e) {
+        writeFailed(e);
+      }
+    }
+    notifyAll();
+  }
+
+  /** Messages waiting in memory for the disk. */
+  public synchronized int held() {
+    return held.size();
   }
 
   private void append(AgentMessage message, Runnable durable) throws IOException {
@@ -246,21 +301,29 @@ public final class Spool implements AutoCloseable {
   private void roll() throws IOException {
     writer.force(false);
     synced = written;
-    writer.close();
-    newSegment();
+    FileChannel old = writer;
+    newSegment(); // if the disk is full, this throws and the old segment stays the active one
+    old.close();
   }
 
   private void newSegment() throws IOException {
     Path p = config.dir().resolve(Segment.name(nextSeq));
-    writer =
+    FileChannel ch =
         FileChannel.open(
             p,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING);
-    Segment.writeFully(writer, Segment.header());
-    writer.force(true);
-    SpoolState.syncDir(config.dir());
+    try {
+      Segment.writeFully(ch, Segment.header());
+      ch.force(true);
+      SpoolState.syncDir(config.dir());
+    } catch (IOException e) {
+      ch.close();
+      Files.deleteIfExists(p);
+      throw e;
+    }
+    writer = ch;
     Segment s = new Segment(nextSeq, p);
     s.size = Segment.HEADER;
     segments.add(s);
@@ -276,6 +339,9 @@ public final class Spool implements AutoCloseable {
             return;
           }
           TimeUnit.NANOSECONDS.timedWait(this, interval);
+          if (!held.isEmpty() && System.nanoTime() - retryAt >= 0) {
+            writeHeld();
+          }
         }
         sync();
       } catch (InterruptedException e) {
@@ -551,7 +617,7 @@ public final class Spool implements AutoCloseable {
     return acked;
   }
 
-  /** Messages lost because they could not be written (disk full, I/O error) since start. */
+  /** Failed writes (disk full, I/O error) since start; the messages wait in memory (see held). */
   public synchronized long writeErrors() {
     return writeErrors;
   }
@@ -575,6 +641,25 @@ public final class Spool implements AutoCloseable {
       syncer.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      if (!held.isEmpty()) {
+        writeHeld();
+      }
+      if (!held.isEmpty()) {
+        log.error(
+            "spool: {} messages held in memory are lost at shutdown: {} still cannot be written",
+            held.size(),
+            config.dir());
+        for (HeldMessages.Held h : held.clear()) {
+          state.dropped(h.message());
+        }
+        try {
+          state.saveDrops();
+        } catch (IOException e) {
+          log.warn("spool: cannot save the drop counts: {}", e.getMessage());
+        }
+      }
     }
     sync();
     synchronized (this) {

@@ -18,9 +18,14 @@ import java.time.Duration;
  *       once all its messages are acknowledged
  *   <li>{@code SWARMWATCH_SPOOL_FSYNC_INTERVAL} = 100ms: how often appended records are forced to
  *       disk (log checkpoints only advance past what was forced)
+ *   <li>{@code SWARMWATCH_SPOOL_MEMORY_BYTES} = 16 MiB: while the spool cannot be written (disk
+ *       full), messages wait in memory up to this many bytes, then the oldest log batches are
+ *       dropped first, then samples; events, container states and snapshots never
  * </ul>
  */
-public record SpoolConfig(Path dir, long maxBytes, long segmentBytes, Duration fsyncInterval) {
+public record SpoolConfig(
+    Path dir, long maxBytes, long segmentBytes, Duration fsyncInterval, long memoryBytes) {
+  public static final long DEFAULT_MEMORY_BYTES = 16L * 1024 * 1024;
   public static final long DEFAULT_MAX_BYTES = 512L * 1024 * 1024;
   public static final long DEFAULT_SEGMENT_BYTES = 8L * 1024 * 1024;
 
@@ -37,6 +42,14 @@ public record SpoolConfig(Path dir, long maxBytes, long segmentBytes, Duration f
     if (fsyncInterval.isNegative() || fsyncInterval.isZero()) {
       throw new ConfigException("SWARMWATCH_SPOOL_FSYNC_INTERVAL must be positive");
     }
+    if (memoryBytes < 64 * 1024) {
+      throw new ConfigException("SWARMWATCH_SPOOL_MEMORY_BYTES must be at least 64 KiB");
+    }
+  }
+
+  /** With the default memory bound. */
+  public SpoolConfig(Path dir, long maxBytes, long segmentBytes, Duration fsyncInterval) {
+    this(dir, maxBytes, segmentBytes, fsyncInterval, DEFAULT_MEMORY_BYTES);
   }
 
   public static SpoolConfig from(Env env) {
@@ -45,6 +58,7 @@ public record SpoolConfig(Path dir, long maxBytes, long segmentBytes, Duration f
         spool.resolve("outbox"),
         env.bytes("SWARMWATCH_SPOOL_MAX_BYTES", DEFAULT_MAX_BYTES),
         env.bytes("SWARMWATCH_SPOOL_SEGMENT_BYTES", DEFAULT_SEGMENT_BYTES),
-        env.duration("SWARMWATCH_SPOOL_FSYNC_INTERVAL", Duration.ofMillis(100)));
+        env.duration("SWARMWATCH_SPOOL_FSYNC_INTERVAL", Duration.ofMillis(100)),
+        env.bytes("SWARMWATCH_SPOOL_MEMORY_BYTES", DEFAULT_MEMORY_BYTES));
   }
 }

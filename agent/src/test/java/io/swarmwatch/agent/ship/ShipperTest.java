@@ -268,6 +268,29 @@ class ShipperTest {
   }
 
   @Test
+  void reconnectsWithinItsOwnBackoffOnceTheCollectorIsBackAfterAnOutage() throws Exception {
+    FakeCollector first = collector(FakeCollector.acking(0));
+    int port = first.port();
+    Shipper shipper = start(config(first.target(), Optional.empty()), spool(), () -> HELLO);
+    await().atMost(DEADLINE).until(shipper::connected);
+    first.close();
+    long down = System.nanoTime();
+    // Down long enough for gRPC's own connect backoff (1 s, x1.6, ...) to grow past 2 s: left
+    // alone it would keep failing this shipper's attempts that long after the collector is back.
+    await("the collector is down a while")
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !shipper.connected() && System.nanoTime() - down >= 6_000_000_000L);
+    FakeCollector back = collector(FakeCollector.acking(port));
+    long up = System.nanoTime();
+    await().atMost(DEADLINE).until(shipper::connected);
+    assertThat((System.nanoTime() - up) / 1_000_000)
+        .as("ms from the collector's return to the stream (shipper backoff max 200 ms)")
+        .isLessThan(1500);
+    assertThat(back.received).isNotEmpty();
+  }
+
+  @Test
   void retriesWhileTheEngineDoesNotAnswerAndConnectsOnceItDoes() {
     FakeCollector collector = collector(FakeCollector.acking(0));
     AtomicBoolean engineUp = new AtomicBoolean();

@@ -81,6 +81,8 @@ public final class Ingester {
     private Hello hello;
     private long session;
     private HighWaterMarks.Mark mark;
+    // The highest seq seen on this stream after Hello (0: none yet).
+    private long lastOnStream;
     private Runnable unlisten = () -> {};
 
     private Session(String peer, Consumer<CollectorMessage> sender, LongConsumer acks) {
@@ -93,6 +95,8 @@ public final class Ingester {
      * Applies one message. Returns, for Hello, the seq the collector holds durably of the stream
      * (what it acknowledges first); for any other, the stream's highest applied seq. A message with
      * a sequence at or below the highest applied one is a redelivery: acknowledged, not re-applied.
+     * Within one session sequence numbers must increase (a redelivery follows a reconnect, on a new
+     * session); one that does not ends the session, what came before it stays applied.
      *
      * @throws IngestException when the message breaks the protocol (the stream must end)
      */
@@ -134,6 +138,19 @@ public final class Ingester {
         acks.accept(held);
         return held;
       }
+      if (m.getSeq() <= lastOnStream) {
+        // A resend comes on a new stream, never on the same one: an agent going backwards here is
+        // broken (or not an agent). What it sent before stays applied; the stream ends.
+        throw new IngestException(
+            "seq "
+                + m.getSeq()
+                + " after seq "
+                + lastOnStream
+                + ": sequence numbers must increase within a stream (everything up to seq "
+                + lastOnStream
+                + " is kept)");
+      }
+      lastOnStream = m.getSeq();
       long applied;
       synchronized (mark) {
         if (m.getSeq() <= mark.applied()) {

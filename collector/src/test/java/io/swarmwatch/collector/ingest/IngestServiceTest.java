@@ -66,7 +66,8 @@ class IngestServiceTest {
         InProcessServerBuilder.forName(name)
             .addService(
                 ServerInterceptors.intercept(
-                    new IngestService(new Ingester(model)), new AgentAuthInterceptor(token)))
+                    new IngestService(new Ingester(model)).definition(),
+                    new AgentAuthInterceptor(token)))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -193,11 +194,32 @@ class IngestServiceTest {
     Agent a = connect("Bearer " + TOKEN);
     a.out.onNext(hello(1, "agent-1", node("node-1", "alpha")));
     a.out.onNext(message(2, event(1_000, "start", "c1", "web", 1).build()));
-    a.out.onNext(message(2, event(1_000, "start", "c1", "web", 1).build()));
-    a.out.onNext(message(3, event(2_000, "die", "c1", "web", 1).build()));
+    await().atMost(DEADLINE).until(() -> a.lastAck() == 2);
+    a.out.onCompleted();
 
-    await().atMost(DEADLINE).until(() -> a.lastAck() == 3);
+    // A reconnected agent resends from what it saw acknowledged (here: less, as after a lost ack).
+    Agent again = connect("Bearer " + TOKEN);
+    again.out.onNext(hello(3, "agent-1", node("node-1", "alpha")));
+    again.out.onNext(message(2, event(1_000, "start", "c1", "web", 1).build()));
+    again.out.onNext(message(3, event(2_000, "die", "c1", "web", 1).build()));
+
+    await().atMost(DEADLINE).until(() -> again.lastAck() == 3);
     assertThat(events()).extracting(EventView::action).containsExactly("start", "die");
+  }
+
+  @Test
+  void sequenceGoingBackwardsOnAStreamIsInvalidArgument() throws IOException {
+    startInProcess(Optional.of(TOKEN));
+    Agent a = connect("Bearer " + TOKEN);
+    a.out.onNext(hello(1, "agent-1", node("node-1", "alpha")));
+    a.out.onNext(message(2, event(1_000, "start", "c1", "web", 1).build()));
+    a.out.onNext(message(2, event(1_000, "start", "c1", "web", 1).build()));
+
+    Status s = a.awaitEnd();
+
+    assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(s.getDescription()).startsWith("seq 2 after seq 2: sequence numbers must increase");
+    assertThat(events()).extracting(EventView::action).containsExactly("start");
   }
 
   @Test

@@ -169,16 +169,41 @@ class IngesterTest {
     Ingester.Session s = helloed();
     assertThat(s.apply(message(2, event(1_000, "start", "c1", "web", 1).build()))).isEqualTo(2);
     assertThat(s.apply(message(3, event(2_000, "die", "c1", "web", 1).build()))).isEqualTo(3);
+    s.close();
 
-    // The agent reconnect logic resends what it had not seen acked.
-    assertThat(s.apply(message(2, event(1_000, "start", "c1", "web", 1).build()))).isEqualTo(3);
-    assertThat(s.apply(message(3, event(2_000, "die", "c1", "web", 1).build()))).isEqualTo(3);
-    assertThat(s.apply(hello(1, "agent-1", node("node-1", "alpha")))).isEqualTo(3);
+    // The agent's reconnect logic resends, on a new stream, what it had not seen acknowledged.
+    Ingester.Session again = ingester.open("10.0.0.9:51235");
+    again.apply(hello(4, "agent-1", node("node-1", "alpha")));
+    assertThat(again.apply(message(2, event(1_000, "start", "c1", "web", 1).build()))).isEqualTo(3);
+    assertThat(again.apply(message(3, event(2_000, "die", "c1", "web", 1).build()))).isEqualTo(3);
 
     assertThat(events()).extracting(EventView::action).containsExactly("start", "die");
 
-    assertThat(s.apply(message(4, event(3_000, "destroy", "c1", "web", 1).build()))).isEqualTo(4);
+    assertThat(again.apply(message(4, event(3_000, "destroy", "c1", "web", 1).build())))
+        .isEqualTo(4);
     assertThat(events()).extracting(EventView::action).containsExactly("start", "die", "destroy");
+    assertThat(ingester.counters().redelivered()).isEqualTo(2);
+  }
+
+  @Test
+  void sequenceGoingBackwardsWithinAStreamEndsItAndKeepsWhatCameBefore() throws IngestException {
+    Ingester.Session s = helloed();
+    s.apply(message(2, event(1_000, "start", "c1", "web", 1).build()));
+    s.apply(message(3, event(2_000, "die", "c1", "web", 1).build()));
+
+    assertThatThrownBy(() -> s.apply(message(2, event(1_000, "start", "c1", "web", 1).build())))
+        .isInstanceOf(IngestException.class)
+        .hasMessage(
+            "seq 2 after seq 3: sequence numbers must increase within a stream (everything up to"
+                + " seq 3 is kept)");
+    assertThatThrownBy(() -> s.apply(message(3, event(2_000, "die", "c1", "web", 1).build())))
+        .isInstanceOf(IngestException.class)
+        .hasMessageContaining("seq 3 after seq 3");
+    assertThatThrownBy(() -> s.apply(hello(1, "agent-1", node("node-1", "alpha"))))
+        .isInstanceOf(IngestException.class);
+
+    assertThat(events()).extracting(EventView::action).containsExactly("start", "die");
+    assertThat(ingester.counters().rejected()).isEqualTo(3);
   }
 
   @Test

@@ -247,6 +247,6 @@ final class IncidentBook {
       slot = i < 0 ? "" : s.id().substring(i + 1);
     }
     return new Replica(
-        s.id(), slot, s.node(), "", s.containerId(), c.flag().reason(), c.flag().since());
+        s.id(), slot, s.node(), s.taskId(), s.containerId(), c.flag().reason(), c.flag().since());
   }
 }

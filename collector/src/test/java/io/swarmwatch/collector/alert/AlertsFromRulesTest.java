@@ -14,7 +14,6 @@ import io.swarmwatch.collector.model.ClusterModel;
 import io.swarmwatch.collector.model.ReplicaQuery;
 import io.swarmwatch.collector.rules.RuleEngine;
 import io.swarmwatch.collector.rules.RulesConfig;
-import io.swarmwatch.common.Env;
 import io.swarmwatch.common.Times;
 import io.swarmwatch.proto.v1.Health;
 import io.swarmwatch.proto.v1.HealthProbe;
@@ -26,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +59,7 @@ class AlertsFromRulesTest {
 
   @Test
   void aFiringAlertCarriesTheReplicasSwarmTaskId() throws Exception {
-    rules = new RuleEngine(model, RulesConfig.from(new Env(Map.of())), clock);
+    rules = new RuleEngine(model, RulesConfig.defaults(), clock);
     alerting =
         new Alerting(
             AlertRulesParser.parse(

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * node-down (swarm says the node is down, or its agent has gone silent) and agent-missing (swarm
- * says the node is ready, but no agent has ever reported from it). Runs first in a round: the
- * replica rules need to know which nodes are down. Rules thread only.
+ * says the node is ready, but no agent reports from it: none ever did, or its agent's stream closed
+ * and swarm still said ready {@code agent-timeout} later). Runs first in a round: the replica rules
+ * need to know which nodes are down. Rules thread only.
  */
 final class NodeRules {
   private final Overrides overrides;
@@ -56,14 +57,36 @@ final class NodeRules {
       Instant lastSeen = Text.time(n.agent().lastSeen());
       if (agentSeen && lastSeen != null) {
         Duration silent = Duration.between(lastSeen, round.now);
-        if (silent.compareTo(down.duration("agent-timeout")) >= 0) {
+        Duration timeout = down.duration("agent-timeout");
+        if (silent.compareTo(timeout) >= 0
+            && !n.agent().connected()
+            && status.equals("ready")
+            && !viewTime.isBefore(lastSeen.plus(timeout))) {
+          // The agent's stream closed and swarm, asked long enough after, still says ready: the
+          // node is up and only unwatched (the agent's task left it: a placement constraint, the
+          // service removed). Not node-down: its replicas run and swarm vouches for them.
+          if (missing.enabled() && !round.now.isBefore(lastSeen.plus(missing.duration("grace")))) {
+            round.raise(
+                subject,
+                missing,
+                lastSeen,
+                "swarm reports node "
+                    + n.hostname()
+                    + " ready, but its agent disconnected at "
+                    + lastSeen
+                    + " and has not come back (is the agent's global service still placed"
+                    + " there?)");
+          }
+          continue;
+        }
+        if (silent.compareTo(timeout) >= 0) {
           String why =
               "no word from the agent on "
                   + n.hostname()
                   + " since "
                   + lastSeen
                   + " (longer than "
-                  + Text.duration(down.duration("agent-timeout"))
+                  + Text.duration(timeout)
                   + (n.agent().connected() ? "; stream still open" : "; stream closed")
                   + ")"
                   + (status.equals("ready") ? "; swarm still reports the node ready" : "");

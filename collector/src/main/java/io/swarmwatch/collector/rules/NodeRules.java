@@ -11,12 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * node-down (swarm says the node is down, or its agent has gone silent) and agent-missing (swarm
  * says the node is ready, but no agent reports from it: none ever did, or its agent's stream closed
- * and swarm still said ready {@code agent-timeout} later). Runs first in a round: the replica rules
- * need to know which nodes are down. Rules thread only.
+ * and a manager's agent, speaking {@code agent-timeout} later, still reports it ready). Runs first
+ * in a round: the replica rules need to know which nodes are down. Rules thread only.
  */
 final class NodeRules {
   private final Overrides overrides;
@@ -61,10 +62,12 @@ final class NodeRules {
         if (silent.compareTo(timeout) >= 0
             && !n.agent().connected()
             && status.equals("ready")
-            && !viewTime.isBefore(lastSeen.plus(timeout))) {
-          // The agent's stream closed and swarm, asked long enough after, still says ready: the
-          // node is up and only unwatched (the agent's task left it: a placement constraint, the
-          // service removed). Not node-down: its replicas run and swarm vouches for them.
+            && swarmCurrentSince(round, n.id())
+                .map(t -> !t.isBefore(lastSeen.plus(timeout)))
+                .orElse(false)) {
+          // The agent's stream closed and swarm, still current agent-timeout later, says ready:
+          // the node is up and only unwatched (the agent's task left it: a placement constraint,
+          // the service removed). Not node-down: its replicas run and swarm vouches for them.
           if (missing.enabled() && !round.now.isBefore(lastSeen.plus(missing.duration("grace")))) {
             round.raise(
                 subject,
@@ -108,6 +111,25 @@ final class NodeRules {
         }
       }
     }
+  }
+
+  /**
+   * Until when the swarm view is known to be current: the manager agents send it when it changes,
+   * so it is current as long as a manager's agent (other than {@code except}) is connected and
+   * speaking; the latest such agent's last word. Empty when no manager agent is.
+   */
+  private static Optional<Instant> swarmCurrentSince(Round round, String except) {
+    Instant latest = null;
+    for (NodeView m : round.nodes) {
+      if (m.id().equals(except) || !"manager".equals(m.role()) || !m.agent().connected()) {
+        continue;
+      }
+      Instant seen = Text.time(m.agent().lastSeen());
+      if (seen != null && (latest == null || seen.isAfter(latest))) {
+        latest = seen;
+      }
+    }
+    return Optional.ofNullable(latest);
   }
 
   private static void downNode(

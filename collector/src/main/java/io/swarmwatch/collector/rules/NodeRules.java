@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * node-down (swarm says the node is down, or its agent has gone silent) and agent-missing (swarm
  * says the node is ready, but no agent reports from it: none ever did, or its agent's stream closed
- * and a manager's agent, speaking {@code agent-timeout} later, still reports it ready). Runs first
- * in a round: the replica rules need to know which nodes are down. Rules thread only.
+ * and swarm still reports it ready, current as a manager's agent has spoken since). Runs first in a
+ * round: the replica rules need to know which nodes are down. Rules thread only.
  */
 final class NodeRules {
   private final Overrides overrides;
@@ -59,15 +59,14 @@ final class NodeRules {
       if (agentSeen && lastSeen != null) {
         Duration silent = Duration.between(lastSeen, round.now);
         Duration timeout = down.duration("agent-timeout");
-        if (silent.compareTo(timeout) >= 0
-            && !n.agent().connected()
+        if (!n.agent().connected()
             && status.equals("ready")
-            && swarmCurrentSince(round, n.id())
-                .map(t -> !t.isBefore(lastSeen.plus(timeout)))
-                .orElse(false)) {
-          // The agent's stream closed and swarm, still current agent-timeout later, says ready:
-          // the node is up and only unwatched (the agent's task left it: a placement constraint,
-          // the service removed). Not node-down: its replicas run and swarm vouches for them.
+            && swarmCurrentSince(round, n.id()).map(t -> t.isAfter(lastSeen)).orElse(false)) {
+          // The agent's stream closed and swarm, current since (its reporter has spoken after),
+          // says ready: the node is up and only unwatched (the agent's task left it: a placement
+          // constraint, the service removed). Not node-down: its replicas run and swarm vouches
+          // for them. A node that really died is reported down by swarm within seconds, well
+          // inside agent-missing's grace, and is node-down by the branch above.
           if (missing.enabled() && !round.now.isBefore(lastSeen.plus(missing.duration("grace")))) {
             round.raise(
                 subject,

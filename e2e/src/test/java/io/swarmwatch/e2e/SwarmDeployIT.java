@@ -260,6 +260,42 @@ class SwarmDeployIT {
     awaitNodes(STARTUP, all(four, n -> connected(n) && ready(n)));
   }
 
+  @Test
+  @Order(7)
+  void aReadyWorkerWhoseAgentIsPlacedOffIsAgentMissingUntilItIsBack() {
+    swarm.docker(1, "node", "update", "--label-add", "swarmwatch.agent=off", "swarmwatch-node3");
+    await("no agent task on node3 (placement constraint)")
+        .atMost(CHANGE)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> assertThat(runningTasks(STACK + "_agent")).doesNotContainKey("swarmwatch-node3"));
+    // agent-timeout and grace are 60 s: the flag comes a minute after the agent left.
+    await("an agent-missing flag on node3 saying why")
+        .atMost(STARTUP)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              JsonNode flags = api.ok("/api/v1/flags?rule=agent-missing&node=swarmwatch-node3");
+              assertThat(flags).hasSize(1);
+              assertThat(flags.get(0).get("reason").asText())
+                  .startsWith("swarm reports node swarmwatch-node3 ready, but its agent")
+                  .contains("is the agent's global service still placed there?");
+            });
+    assertThat(api.ok("/api/v1/flags?rule=node-down&node=swarmwatch-node3"))
+        .as("the node is up: not node-down")
+        .isEmpty();
+
+    swarm.docker(1, "node", "update", "--label-rm", "swarmwatch.agent", "swarmwatch-node3");
+    awaitNodes(STARTUP, all(Set.of("swarmwatch-node3"), n -> connected(n) && ready(n)));
+    await("the agent-missing flag on node3 cleared")
+        .atMost(CHANGE)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(api.ok("/api/v1/flags?rule=agent-missing&node=swarmwatch-node3"))
+                    .isEmpty());
+  }
+
   // --- helpers ---
 
   /** Running tasks of a service per node hostname, as the manager sees them. */

@@ -11,6 +11,7 @@ import io.swarmwatch.collector.alert.format.Notice;
 import io.swarmwatch.collector.api.ApiModule;
 import io.swarmwatch.collector.rules.FlagChange;
 import io.swarmwatch.collector.rules.FlagListener;
+import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.common.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * format and hands the result to durable per-receiver delivery ({@link Deliveries}).
  *
  * <p>State on disk, under {@code <SWARMWATCH_DATA_DIR>/alerts}: {@code pending/} (notifications not
- * yet delivered, re-sent after a restart), {@code history.jsonl}, {@code silences.json}.
+ * yet delivered, re-sent after a restart), {@code incidents.json} (the incidents and what has been
+ * said about them, so a restart continues them: see {@link IncidentBook}), {@code history.jsonl},
+ * {@code silences.json}.
  */
 public final class Alerting implements FlagListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Alerting.class);
@@ -48,6 +51,8 @@ public final class Alerting implements FlagListener, AutoCloseable {
   private final String publicUrl;
   private final Clock clock;
   private final IncidentBook book;
+  private final IncidentStore store;
+  private long savedVersion;
   private final Routing routing;
   private final Silences silences;
   private final History history;
@@ -81,7 +86,7 @@ public final class Alerting implements FlagListener, AutoCloseable {
   public static Alerting start(AlertsConfig config, Clock clock) {
     AlertRules rules = AlertRulesParser.load(config.file());
     try {
-      return new Alerting(rules, config.alertsDir(), config.publicUrl(), clock);
+      return new Alerting(rules, config.alertsDir(), config.publicUrl(), clock, config.settle());
     } catch (UncheckedIOException | IllegalStateException e) {
       throw new ConfigException(
           "alerts: cannot use "
@@ -93,6 +98,14 @@ public final class Alerting implements FlagListener, AutoCloseable {
   }
 
   public Alerting(AlertRules rules, Path dir, String publicUrl, Clock clock) {
+    this(rules, dir, publicUrl, clock, RulesConfig.DEFAULT_SETTLE);
+  }
+
+  /**
+   * @param settle after a restart, how long saved incidents wait for their replicas to be flagged
+   *     again before those count as recovered
+   */
+  public Alerting(AlertRules rules, Path dir, String publicUrl, Clock clock, Duration settle) {
     this.rules = rules;
     this.publicUrl = publicUrl;
     this.clock = clock;
@@ -102,6 +115,17 @@ public final class Alerting implements FlagListener, AutoCloseable {
       throw new UncheckedIOException("cannot create the alerts data directory " + dir, e);
     }
     this.book = new IncidentBook(rules, publicUrl);
+    this.store = new IncidentStore(dir);
+    List<Incident> saved = store.load();
+    if (!saved.isEmpty()) {
+      book.restore(saved, clock.instant().plus(settle));
+      savedVersion = book.version();
+      log.info(
+          "alerts: {} incidents continue from before the restart; replicas not flagged again"
+              + " within {} s count as recovered",
+          saved.size(),
+          settle.toSeconds());
+    }
     this.routing = new Routing(rules);
     this.silences = new Silences(dir.resolve("silences.json"), clock);
     this.history = new History(dir.resolve("history.jsonl"), rules.delivery().history());
@@ -110,6 +134,7 @@ public final class Alerting implements FlagListener, AutoCloseable {
     }
     this.deliveries =
         new Deliveries(rules, new PendingStore(dir.resolve("pending")), history, clock);
+    publish(); // restored incidents are in the API from the start
     this.engine = new Thread(this::run, "alerts-engine");
     engine.setDaemon(true);
     engine.start();
@@ -177,6 +202,12 @@ public final class Alerting implements FlagListener, AutoCloseable {
         }
         for (Notice n : book.due(clock.instant())) {
           send(n);
+        }
+        // After the sends: a crash in between re-sends a message (pending is durable), never
+        // loses one.
+        if (book.version() != savedVersion) {
+          store.save(book.all());
+          savedVersion = book.version();
         }
         publish();
       } catch (InterruptedException e) {

@@ -1,7 +1,9 @@
 package io.swarmwatch.collector.alert;
 
+import io.swarmwatch.collector.rules.RulesConfig;
 import io.swarmwatch.common.Env;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -13,9 +15,12 @@ import java.util.Optional;
  *       live under {@code <data>/alerts}
  *   <li>{@code SWARMWATCH_PUBLIC_URL}: none; when set (e.g. {@code https://swarmwatch.example.com})
  *       messages link to the service there
+ *   <li>{@code SWARMWATCH_RESTART_SETTLE} = {@code 60s}: after a restart, how long an incident
+ *       saved before it waits for the rules to flag its replicas again before they count as
+ *       recovered (and it resolves); see {@link RulesConfig}
  * </ul>
  */
-public record AlertsConfig(Path file, Path dataDir, String publicUrl) {
+public record AlertsConfig(Path file, Path dataDir, String publicUrl, Duration settle) {
   public static Optional<AlertsConfig> from(Env env) {
     return env.string("SWARMWATCH_ALERTS")
         .map(
@@ -23,7 +28,8 @@ public record AlertsConfig(Path file, Path dataDir, String publicUrl) {
                 new AlertsConfig(
                     Path.of(f),
                     Path.of(env.string("SWARMWATCH_DATA_DIR", "./data")),
-                    stripSlash(env.string("SWARMWATCH_PUBLIC_URL", ""))));
+                    stripSlash(env.string("SWARMWATCH_PUBLIC_URL", "")),
+                    RulesConfig.settle(env)));
   }
 
   public Path alertsDir() {

@@ -5,9 +5,11 @@ import io.swarmwatch.collector.alert.format.Notice.Replica;
 import io.swarmwatch.collector.rules.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One rule holding for one service (or node): its affected replicas and what has been said about
@@ -43,6 +45,12 @@ final class Incident {
 
   boolean flapping;
   Instant lastSent;
+
+  /**
+   * After a restart: affected replicas the rules have not flagged again yet. While any is left the
+   * incident says nothing; those still left when the settle period ends count as recovered.
+   */
+  final Set<String> unconfirmed = new HashSet<>();
 
   /** When the next message (first firing, update or resolved) is due; null for none. */
   Instant dueAt;

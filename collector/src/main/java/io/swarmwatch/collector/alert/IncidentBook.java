@@ -34,6 +34,11 @@ import java.util.UUID;
  *       flapping.hold} instead, which damps flapping to one firing/resolved pair per hold.
  * </ul>
  *
+ * <p>After a restart ({@link #restore}) the incidents continue: a replica flagged again within the
+ * settle period is the same incident going on (no new firing message, the repeat interval counts
+ * from the last message before the restart); one not flagged again by then has recovered while the
+ * collector was away, and its incident resolves as usual.
+ *
  * <p>Pure logic with the time passed in; not thread-safe (the engine thread owns it).
  */
 final class IncidentBook {
@@ -41,19 +46,50 @@ final class IncidentBook {
   private final String publicUrl;
   private final Map<String, Incident> byKey = new LinkedHashMap<>();
   private final Map<String, Deque<Instant>> resolves = new HashMap<>();
+  private Instant settleUntil;
+  private long version;
 
   IncidentBook(AlertRules rules, String publicUrl) {
     this.rules = rules;
     this.publicUrl = publicUrl;
   }
 
+  /**
+   * Takes back the incidents saved before a restart; their replicas stay unconfirmed until the
+   * rules flag them again or {@code settleUntil} passes.
+   */
+  void restore(List<Incident> incidents, Instant settleUntil) {
+    for (Incident i : incidents) {
+      i.unconfirmed.addAll(i.active.keySet());
+      byKey.put(i.key, i);
+    }
+    if (byKey.values().stream().anyMatch(i -> !i.unconfirmed.isEmpty())) {
+      this.settleUntil = settleUntil;
+    }
+    version++;
+  }
+
+  /** Every incident, for saving. */
+  List<Incident> all() {
+    return List.copyOf(byKey.values());
+  }
+
+  /** Bumped by every change to the incidents: save when it moved. */
+  long version() {
+    return version;
+  }
+
   void apply(FlagChange c, Instant now) {
+    version++;
     Subject s = c.subject();
     String key = key(c);
     boolean raise =
         c.kind() != FlagChange.Kind.CLEARED
             && c.flag().severity().compareTo(rules.minSeverity()) >= 0;
     Incident inc = byKey.get(key);
+    if (inc != null) {
+      inc.unconfirmed.remove(s.id()); // the rules speak of it again: what they say now holds
+    }
     if (!raise) {
       if (inc != null) {
         clear(inc, s.id(), now);
@@ -138,13 +174,33 @@ final class IncidentBook {
     }
   }
 
+  /** Once the settle period is over, replicas not flagged again since the restart recover. */
+  private void settle(Instant now) {
+    if (settleUntil == null || now.isBefore(settleUntil)) {
+      return;
+    }
+    settleUntil = null;
+    version++;
+    for (Incident inc : List.copyOf(byKey.values())) {
+      for (String subject : List.copyOf(inc.unconfirmed)) {
+        inc.unconfirmed.remove(subject);
+        clear(inc, subject, now);
+      }
+    }
+  }
+
   /** The messages due at {@code now}; marks them said. */
   List<Notice> due(Instant now) {
+    settle(now);
     List<Notice> out = new ArrayList<>();
     var it = byKey.values().iterator();
     while (it.hasNext()) {
       Incident inc = it.next();
+      if (!inc.unconfirmed.isEmpty()) {
+        continue; // restored and not yet seen again: quiet until confirmed or settled
+      }
       if (inc.dueAt != null && !inc.dueAt.isAfter(now)) {
+        version++;
         inc.dueAt = null;
         if (inc.resolving()) {
           out.add(inc.notice(Notice.Kind.RESOLVED, now, link(inc)));
@@ -162,6 +218,7 @@ final class IncidentBook {
           && !inc.resolving()
           && inc.dueAt == null
           && !inc.lastSent.plus(rules.grouping().repeatInterval()).isAfter(now)) {
+        version++;
         out.add(inc.notice(Notice.Kind.REPEAT, now, link(inc)));
         said(inc, now);
       }
@@ -179,8 +236,11 @@ final class IncidentBook {
 
   /** The next time {@link #due} has something to say, if any. */
   Optional<Instant> nextDue() {
-    Instant next = null;
+    Instant next = settleUntil;
     for (Incident inc : byKey.values()) {
+      if (!inc.unconfirmed.isEmpty()) {
+        continue; // quiet until confirmed or settled (settleUntil is in the running)
+      }
       Instant t = inc.dueAt;
       if (t == null && inc.announced && !inc.resolving()) {
         t = inc.lastSent.plus(rules.grouping().repeatInterval());
@@ -247,6 +307,6 @@ final class IncidentBook {
       slot = i < 0 ? "" : s.id().substring(i + 1);
     }
     return new Replica(
-        s.id(), slot, s.node(), "", s.containerId(), c.flag().reason(), c.flag().since());
+        s.id(), slot, s.node(), s.taskId(), s.containerId(), c.flag().reason(), c.flag().since());
   }
 }

@@ -26,16 +26,38 @@ import java.util.Set;
  *   <li>a flag whose subject is gone (service removed, slot scaled away, node left) clears at once.
  * </ul>
  *
- * Rules thread only.
+ * <p>Across a collector restart: the start times of the flags held before it ({@link FlagMemory})
+ * are remembered until {@code rememberUntil}; a flag raised again before then is the same one
+ * continuing and keeps its old {@code since}. Remembered times not claimed by then are forgotten.
+ *
+ * <p>Rules thread only.
  */
 final class FlagBook {
   /** A flag held now, on its subject; {@code clearingSince} is set while its condition is clear. */
   record Held(Subject subject, Flag flag, Instant clearingSince, Duration clearAfter) {}
 
   private final Map<String, Held> held = new LinkedHashMap<>();
+  private final Map<String, Instant> remembered;
+  private final Instant rememberUntil;
+
+  FlagBook() {
+    this(Map.of(), Instant.MIN);
+  }
+
+  /**
+   * @param remembered flag key → since, from before a restart
+   * @param rememberUntil when unclaimed remembered start times are forgotten
+   */
+  FlagBook(Map<String, Instant> remembered, Instant rememberUntil) {
+    this.remembered = new LinkedHashMap<>(remembered);
+    this.rememberUntil = rememberUntil;
+  }
 
   List<FlagChange> apply(Round round) {
     Instant now = round.now;
+    if (!remembered.isEmpty() && !now.isBefore(rememberUntil)) {
+      remembered.clear();
+    }
     List<FlagChange> changes = new ArrayList<>();
     Set<String> found = new HashSet<>();
     for (Round.Finding f : round.findings()) {
@@ -45,7 +67,9 @@ final class FlagBook {
       }
       Held h = held.get(key);
       if (h == null) {
-        Flag flag = new Flag(f.rule(), f.severity(), f.since(), f.reason());
+        Instant before = remembered.remove(key);
+        Instant since = before != null && before.isBefore(f.since()) ? before : f.since();
+        Flag flag = new Flag(f.rule(), f.severity(), since, f.reason());
         held.put(key, new Held(f.subject(), flag, null, f.clearAfter()));
         changes.add(new FlagChange(Kind.RAISED, f.subject(), flag, now));
         continue;
@@ -79,6 +103,16 @@ final class FlagBook {
   /** Every flag held now (clearing ones included: their incident is not over yet). */
   List<Held> held() {
     return List.copyOf(held.values());
+  }
+
+  /**
+   * What to save: the start time of every flag held, and of every remembered one not yet claimed (a
+   * second restart within the settle period must not lose them).
+   */
+  Map<String, Instant> startTimes() {
+    Map<String, Instant> out = new LinkedHashMap<>(remembered);
+    held.forEach((k, h) -> out.put(k, h.flag().since()));
+    return out;
   }
 
   private static String key(Subject s, String rule) {

@@ -30,6 +30,7 @@ public record FlagChange(Kind kind, Subject subject, Flag flag, Instant at) {
    * @param serviceName "" for a node
    * @param stack {@code com.docker.stack.namespace}, "" if none
    * @param node the node id ("" when not placed)
+   * @param taskId the replica's current swarm task, "" if none (or not a replica)
    * @param containerId the replica's current container, "" if none
    * @param labels the service's labels (where {@code swarmwatch.*} overrides live); for a node, its
    *     node labels
@@ -41,11 +42,13 @@ public record FlagChange(Kind kind, Subject subject, Flag flag, Instant at) {
       String serviceName,
       String stack,
       String node,
+      String taskId,
       String containerId,
       Map<String, String> labels) {
     public Subject {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(taskId, "taskId");
       labels = Map.copyOf(labels);
     }
   }

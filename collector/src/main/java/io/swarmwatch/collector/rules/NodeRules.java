@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * node-down (swarm says the node is down, or its agent has gone silent) and agent-missing (swarm
- * says the node is ready, but no agent has ever reported from it). Runs first in a round: the
- * replica rules need to know which nodes are down. Rules thread only.
+ * says the node is ready, but no agent reports from it: none ever did, or its agent's stream closed
+ * and swarm still reports it ready, current as a manager's agent has spoken since). Runs first in a
+ * round: the replica rules need to know which nodes are down. Rules thread only.
  */
 final class NodeRules {
   private final Overrides overrides;
@@ -56,14 +58,37 @@ final class NodeRules {
       Instant lastSeen = Text.time(n.agent().lastSeen());
       if (agentSeen && lastSeen != null) {
         Duration silent = Duration.between(lastSeen, round.now);
-        if (silent.compareTo(down.duration("agent-timeout")) >= 0) {
+        Duration timeout = down.duration("agent-timeout");
+        if (!n.agent().connected()
+            && status.equals("ready")
+            && swarmCurrentSince(round, n.id()).map(t -> t.isAfter(lastSeen)).orElse(false)) {
+          // The agent's stream closed and swarm, current since (its reporter has spoken after),
+          // says ready: the node is up and only unwatched (the agent's task left it: a placement
+          // constraint, the service removed). Not node-down: its replicas run and swarm vouches
+          // for them. A node that really died is reported down by swarm within seconds, well
+          // inside agent-missing's grace, and is node-down by the branch above.
+          if (missing.enabled() && !round.now.isBefore(lastSeen.plus(missing.duration("grace")))) {
+            round.raise(
+                subject,
+                missing,
+                lastSeen,
+                "swarm reports node "
+                    + n.hostname()
+                    + " ready, but its agent disconnected at "
+                    + lastSeen
+                    + " and has not come back (is the agent's global service still placed"
+                    + " there?)");
+          }
+          continue;
+        }
+        if (silent.compareTo(timeout) >= 0) {
           String why =
               "no word from the agent on "
                   + n.hostname()
                   + " since "
                   + lastSeen
                   + " (longer than "
-                  + Text.duration(down.duration("agent-timeout"))
+                  + Text.duration(timeout)
                   + (n.agent().connected() ? "; stream still open" : "; stream closed")
                   + ")"
                   + (status.equals("ready") ? "; swarm still reports the node ready" : "");
@@ -85,6 +110,25 @@ final class NodeRules {
         }
       }
     }
+  }
+
+  /**
+   * Until when the swarm view is known to be current: the manager agents send it when it changes,
+   * so it is current as long as a manager's agent (other than {@code except}) is connected and
+   * speaking; the latest such agent's last word. Empty when no manager agent is.
+   */
+  private static Optional<Instant> swarmCurrentSince(Round round, String except) {
+    Instant latest = null;
+    for (NodeView m : round.nodes) {
+      if (m.id().equals(except) || !"manager".equals(m.role()) || !m.agent().connected()) {
+        continue;
+      }
+      Instant seen = Text.time(m.agent().lastSeen());
+      if (seen != null && (latest == null || seen.isAfter(latest))) {
+        latest = seen;
+      }
+    }
+    return Optional.ofNullable(latest);
   }
 
   private static void downNode(

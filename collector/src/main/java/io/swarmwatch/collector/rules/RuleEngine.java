@@ -51,7 +51,9 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
   private final ReplicaRules replicaRules;
   private final ServiceRules serviceRules;
   private final UsageHistory usage = new UsageHistory();
-  private final FlagBook book = new FlagBook();
+  private final FlagBook book;
+  private final FlagMemory memory;
+  private Map<String, Instant> saved = Map.of();
   private final List<FlagListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayBlockingQueue<Boolean> doorbell = new ArrayBlockingQueue<>(1);
   private final ModelListener modelListener = this::changed;
@@ -79,6 +81,20 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
     this.nodeRules = new NodeRules(overrides, conditions);
     this.replicaRules = new ReplicaRules(overrides, conditions, failures, usage);
     this.serviceRules = new ServiceRules(overrides, conditions);
+    this.memory = config.stateDir().map(FlagMemory::new).orElse(null);
+    if (memory == null) {
+      this.book = new FlagBook();
+    } else {
+      saved = memory.load();
+      if (!saved.isEmpty()) {
+        log.info(
+            "rules: {} flags were held before the restart; their start times are kept if they"
+                + " come back within {} s",
+            saved.size(),
+            config.settle().toSeconds());
+      }
+      this.book = new FlagBook(saved, clock.instant().plus(config.settle()));
+    }
   }
 
   /** Adds a subscriber; only before {@link #start}, so every subscriber sees every change. */
@@ -202,7 +218,9 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
     usage.endRound();
     failures.prune(round.now.minus(FAILURE_MEMORY));
     List<FlagChange> changes = book.apply(round);
-    if (publish(round, book.held())) {
+    boolean flagsChanged = publish(round, book.held());
+    save();
+    if (flagsChanged) {
       // Lay the new flags over the shared views here, on the rules thread, so API readers find
       // them done instead of one of them paying for it (O(replicas)) while the rest wait.
       model.currentViews();
@@ -230,6 +248,18 @@ public final class RuleEngine implements FlagSource, AutoCloseable {
       }
     }
     return changes;
+  }
+
+  /** Keeps the start times on disk whenever they changed (a flag raised, cleared or forgotten). */
+  private void save() {
+    if (memory == null) {
+      return;
+    }
+    Map<String, Instant> now = book.startTimes();
+    if (!now.equals(saved)) {
+      memory.save(now);
+      saved = now;
+    }
   }
 
   /** Returns whether the flags changed. */

@@ -127,7 +127,9 @@ record RuleSpec(
               AGENT_MISSING,
               "node",
               Severity.WARNING,
-              "swarm reports the node ready, but no agent has reported from it for grace",
+              "swarm reports the node ready, but no agent has reported from it for grace (none ever"
+                  + " did, or its agent disconnected and swarm still said ready agent-timeout"
+                  + " later)",
               List.of(new Param("grace", Type.DURATION, "60s", "how long it may last unflagged"))),
           new RuleSpec(
               NO_LIMITS,

@@ -2,11 +2,13 @@ package io.swarmwatch.collector.rules;
 
 import io.swarmwatch.common.ConfigException;
 import io.swarmwatch.common.Env;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,22 +25,48 @@ import java.util.TreeSet;
  *       SWARMWATCH_RULE_CRASH_LOOP_COUNT=5}, {@code SWARMWATCH_RULE_NO_LIMITS_ENABLED=false},
  *       {@code SWARMWATCH_RULE_MEMORY_PRESSURE_SEVERITY=critical} (names upper-cased, {@code -} as
  *       {@code _}); the parameters and their defaults are in {@link RuleSpec#ALL}
+ *   <li>{@code SWARMWATCH_DATA_DIR} = {@code ./data}: flags' start times are kept in {@code
+ *       <data>/rules/flags.json}, so a flag still holding after a collector restart keeps its
+ *       {@code since}
+ *   <li>{@code SWARMWATCH_RESTART_SETTLE} = {@code 60s}: after a start, how long the agents have to
+ *       reconnect and report before what was held before the restart and has not come back counts
+ *       as over (twice the agents' longest reconnect backoff, {@code SWARMWATCH_RECONNECT_MAX} =
+ *       30s); alerting uses the same period for its incidents
  * </ul>
  *
  * <p>Services override any of these with labels, see {@link Overrides}.
  *
  * @param rules rule name → its settings before any service's labels, in catalog order
+ * @param stateDir where flags' start times are kept; empty to keep nothing across restarts
+ * @param settle how long after a start remembered start times may be claimed
  */
-public record RulesConfig(Duration tick, Map<String, Settings> rules) {
+public record RulesConfig(
+    Duration tick, Map<String, Settings> rules, Optional<Path> stateDir, Duration settle) {
+  public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(60);
+
   public RulesConfig {
     if (tick.isNegative() || tick.isZero()) {
       throw new ConfigException("SWARMWATCH_RULES_TICK must be positive");
     }
+    if (settle.isNegative()) {
+      throw new ConfigException("SWARMWATCH_RESTART_SETTLE must not be negative");
+    }
     rules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rules));
   }
 
+  /** The defaults, keeping nothing on disk. */
   public static RulesConfig defaults() {
-    return from(new Env(Map.of()));
+    return from(new Env(Map.of())).inMemory();
+  }
+
+  /** This configuration keeping nothing on disk (tests, tools). */
+  public RulesConfig inMemory() {
+    return new RulesConfig(tick, rules, Optional.empty(), settle);
+  }
+
+  /** The settle period after a start, as {@code SWARMWATCH_RESTART_SETTLE} gives it. */
+  public static Duration settle(Env env) {
+    return env.duration("SWARMWATCH_RESTART_SETTLE", DEFAULT_SETTLE);
   }
 
   public static RulesConfig from(Env env) {
@@ -82,7 +110,11 @@ public record RulesConfig(Duration tick, Map<String, Settings> rules) {
               + String.join(", ", out.keySet())
               + ")");
     }
-    return new RulesConfig(tick, out);
+    return new RulesConfig(
+        tick,
+        out,
+        Optional.of(Path.of(env.string("SWARMWATCH_DATA_DIR", "./data")).resolve("rules")),
+        settle(env));
   }
 
   static String envName(String rule, String param) {

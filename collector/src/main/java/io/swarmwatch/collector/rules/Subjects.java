@@ -23,6 +23,7 @@ final class Subjects {
         nz(r.service()),
         nz(stack),
         nz(r.node()),
+        nz(r.taskId()),
         nz(r.containerId()),
         labels);
   }
@@ -36,11 +37,12 @@ final class Subjects {
         nz(s.stack()),
         "",
         "",
+        "",
         s.labels() == null ? Map.of() : s.labels());
   }
 
   static Subject node(NodeView n) {
-    return new Subject("node", n.id(), "", "", "", n.id(), "", n.labels());
+    return new Subject("node", n.id(), "", "", "", n.id(), "", "", n.labels());
   }
 
   /** How a replica is named in reasons: {@code web.2} or {@code agent@node-1}. */

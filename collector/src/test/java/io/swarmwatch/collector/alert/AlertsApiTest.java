@@ -93,7 +93,7 @@ class AlertsApiTest {
     assertThat(fields(r))
         .containsExactly("subject", "slot", "node", "taskId", "containerId", "reason", "since");
     assertThat(r.get("slot").asText()).isEqualTo("2");
-    assertThat(r.get("taskId").asText()).isEmpty();
+    assertThat(r.get("taskId").asText()).isEqualTo("task2abcdefghijklmnopqrstu");
     assertThat(r.get("reason").asText()).isEqualTo("probe: 503");
 
     var created =

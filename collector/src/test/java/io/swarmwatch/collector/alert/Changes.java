@@ -26,12 +26,13 @@ final class Changes {
         service,
         service.contains("_") ? service.substring(0, service.indexOf('_')) : "",
         node,
+        "task" + slot + "abcdefghijklmnopqrstu",
         "c0ffee" + slot + "0000000000000000000000000000000000000000000000000000000000",
         labels);
   }
 
   static Subject node(String id) {
-    return new Subject("node", id, "", "", "", id, "", Map.of());
+    return new Subject("node", id, "", "", "", id, "", "", Map.of());
   }
 
   static FlagChange raised(Subject s, String rule, String reason, Instant at) {

@@ -39,7 +39,13 @@ final class RulesFixture implements AutoCloseable {
   }
 
   RulesFixture(Map<String, String> env) {
-    engine = new RuleEngine(model, RulesConfig.from(new Env(env)), clock);
+    this(RulesConfig.from(new Env(env)).inMemory(), T0);
+  }
+
+  /** With this configuration (e.g. one keeping state on disk), its clock starting at {@code t}. */
+  RulesFixture(RulesConfig config, Instant start) {
+    clock.advance(Duration.between(T0, start));
+    engine = new RuleEngine(model, config, clock);
     engine.subscribe(heard::add);
     // What start() does, minus the thread: rounds run on the test's thread.
     engine.attach();

@@ -219,4 +219,74 @@ class ServiceAndNodeRulesTest {
     f.advance(Duration.ofSeconds(15));
     assertThat(rules(f.round())).containsExactly("CLEARED agent-missing");
   }
+
+  /** The swarm view a manager agent reports now: node-1 and node-2, both ready. */
+  private void twoReadyNodes() {
+    f.model.swarmView(
+        SwarmView.newBuilder()
+            .setTakenAtUnixNanos(f.now())
+            .addNodes(SwarmProtos.node(NODE, "host-1", "manager"))
+            .addNodes(SwarmProtos.node("node-2", "host-2", "worker"))
+            .build());
+  }
+
+  @Test
+  void anAgentThatLeftAReadyNodeIsAgentMissingNotNodeDown() {
+    long session = f.model.agentConnected(Protos.node("node-2", "host-2"), "1.0.0");
+    twoReadyNodes();
+    assertThat(f.round()).isEmpty();
+    // Its task is taken off the node (a placement constraint): the stream closes cleanly.
+    f.model.agentDisconnected("node-2", session);
+    java.time.Instant left = f.clock.instant();
+    // The view is sent on change only: none arrives; the manager's agent keeps speaking.
+    f.advance(Duration.ofSeconds(59));
+    assertThat(f.round()).isEmpty();
+    f.advance(Duration.ofSeconds(1));
+
+    List<FlagChange> changes = f.round();
+
+    assertThat(changes)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.subject().id()).isEqualTo("node-2");
+              assertThat(c.flag().rule()).isEqualTo("agent-missing");
+              assertThat(c.flag().since()).isEqualTo(left);
+              assertThat(c.flag().reason())
+                  .isEqualTo(
+                      "swarm reports node host-2 ready, but its agent disconnected at "
+                          + left
+                          + " and has not come back (is the agent's global service still placed"
+                          + " there?)");
+            });
+    assertThat(f.model.nodes())
+        .filteredOn(n -> n.id().equals("node-2"))
+        .singleElement()
+        .satisfies(n -> assertThat(f.engine.nodeDown(n.id())).isFalse());
+
+    // Placed there again: the new agent connects, the flag clears after clear-after.
+    f.model.agentConnected(Protos.node("node-2", "host-2"), "1.0.0");
+    f.round();
+    f.advance(Duration.ofSeconds(15));
+    assertThat(rules(f.round())).containsExactly("CLEARED agent-missing");
+  }
+
+  @Test
+  void anAgentThatLeftIsNodeDownWhenNoManagerAgentVouchesForTheSwarmView() {
+    long session = f.model.agentConnected(Protos.node("node-2", "host-2"), "1.0.0");
+    twoReadyNodes();
+    f.round();
+    f.model.agentDisconnected("node-2", session);
+    // The manager's agent (the swarm view's reporter) is silent too: the view may be stale.
+    f.advanceSilently(Duration.ofSeconds(60));
+
+    assertThat(f.round())
+        .filteredOn(c -> c.subject().id().equals("node-2"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.flag().rule()).isEqualTo("node-down");
+              assertThat(c.flag().reason()).contains("stream closed");
+            });
+  }
 }

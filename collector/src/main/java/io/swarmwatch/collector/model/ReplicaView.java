@@ -34,13 +34,10 @@ public record ReplicaView(
   /**
    * This view with the flags, and the node-down health, as {@code source} has them now; itself when
    * nothing differs. Views are built without flags once per model change and shared by readers; the
-   * flags, which change on their own schedule, are laid over per read (a map lookup each).
+   * flags, which change on their own schedule, are laid over when they change (a map lookup each).
+   *
+   * @param key this replica's {@link FlagSource#replicaKey}, worked out once per shared build
    */
-  ReplicaView withFlags(FlagSource source) {
-    return withFlags(source, FlagSource.replicaKey(serviceId, slot, node));
-  }
-
-  /** {@link #withFlags(FlagSource)} with this replica's {@link FlagSource#replicaKey} at hand. */
   ReplicaView withFlags(FlagSource source, String key) {
     java.util.List<FlagView> now = source.replica(key);
     String h = node != null && source.nodeDown(node) ? "unknown" : health;

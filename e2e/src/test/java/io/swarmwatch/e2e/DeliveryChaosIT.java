@@ -248,13 +248,51 @@ class DeliveryChaosIT {
     for (int i = 1; i <= n; i++) {
       want.add("line " + i + " ");
     }
-    assertThat(got).hasSize(n);
+    String phases =
+        "lines 1.."
+            + written
+            + " across "
+            + collectorKills
+            + " collector kill(s), the agent killed at line "
+            + atKill
+            + " of "
+            + n;
+    assertThat(got).as("%s; %s", misplaced(got, n), phases).hasSize(n);
     assertThat(got).containsExactlyElementsOf(want);
     assertThat(atKill).as("the agent was killed mid-stream").isLessThan(n);
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf(
         "CHAOS lines=%d collector-kills=%d agent-kills=1 exactly-once=true in %.1fs%n",
         n, collectorKills, seconds);
+  }
+
+  /** Which line numbers came twice or never, as ranges, so a failure says where it happened. */
+  static String misplaced(List<String> got, int n) {
+    int[] count = new int[n + 2];
+    for (String line : got) {
+      String[] f = line.split(" ");
+      int no = f.length > 1 && f[1].matches("\\d{1,9}") ? Integer.parseInt(f[1]) : n + 1;
+      count[Math.min(no, n + 1)]++;
+    }
+    return "twice or more: "
+        + ranges(count, n, c -> c > 1)
+        + "; missing: "
+        + ranges(count, n, c -> c == 0);
+  }
+
+  private static String ranges(int[] count, int n, java.util.function.IntPredicate bad) {
+    StringBuilder sb = new StringBuilder();
+    int start = -1;
+    for (int i = 1; i <= n + 1; i++) {
+      boolean b = i <= n && bad.test(count[i]);
+      if (b && start < 0) {
+        start = i;
+      } else if (!b && start > 0) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(start).append("..").append(i - 1);
+        start = -1;
+      }
+    }
+    return sb.length() == 0 ? "none" : sb.toString();
   }
 
   private static int freePort() throws IOException {

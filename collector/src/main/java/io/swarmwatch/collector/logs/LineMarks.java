@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * Which line numbers of each container are stored, as merged ranges, so a batch the agent sends
  * again (its acknowledgement was lost with a stream) is not stored twice, whatever order the resent
  * and the newer batches arrive in. Persisted next to the index after each commit ({@code
- * line-marks}: {@code <container> <from>-<to> …} per line), so it holds across restarts.
+ * line-marks}: a first line {@code #seq <n>}, the store's last {@code seq} when the marks were
+ * copied, then {@code <container> <from>-<to> …} per line), so it holds across restarts. The lines
+ * a commit took in after the copy are marked again from the index when the store opens.
  *
  * <p>Thread-safe (callers hold the store's write lock anyway).
  */
@@ -21,16 +23,24 @@ final class LineMarks {
   // Past this many separate ranges (gaps that never filled) the oldest are merged, so a container
   // can't grow this without bound.
   private static final int MAX_RANGES = 64;
+  // Not a container id (those are hex), so old readers' and new files can't be confused.
+  private static final String SEQ = "#seq";
 
   private final Path file;
   private final Map<String, TreeMap<Long, Long>> ranges = new HashMap<>();
+  private final long savedSeq;
 
   LineMarks(Path file) throws IOException {
     this.file = file;
+    long seq = 0;
     if (Files.exists(file)) {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         String[] f = line.trim().split(" ");
         if (f.length < 2) {
+          continue;
+        }
+        if (f[0].equals(SEQ)) {
+          seq = Long.parseLong(f[1]);
           continue;
         }
         TreeMap<Long, Long> m = new TreeMap<>();
@@ -44,6 +54,16 @@ final class LineMarks {
         ranges.put(f[0], m);
       }
     }
+    this.savedSeq = seq;
+  }
+
+  /**
+   * The {@code seq} the loaded file covers: every line stored with a {@code seq} up to it is
+   * marked; lines with a higher one may be in the index (committed after the copy) but not marked.
+   * 0 for a file written before the marks carried it, or none.
+   */
+  long savedSeq() {
+    return savedSeq;
   }
 
   /** True if the line is new (and now marked); false if it was stored before. */
@@ -75,9 +95,13 @@ final class LineMarks {
     return true;
   }
 
-  /** The marks as of now, in the file's format. */
-  synchronized String snapshot() {
+  /**
+   * The marks as of now, in the file's format; {@code seq} is the store's last assigned one, so the
+   * copy covers exactly the lines numbered up to it (the caller holds appends off).
+   */
+  synchronized String snapshot(long seq) {
     StringBuilder sb = new StringBuilder();
+    sb.append(SEQ).append(' ').append(seq).append('\n');
     ranges.forEach(
         (c, m) -> {
           sb.append(c);

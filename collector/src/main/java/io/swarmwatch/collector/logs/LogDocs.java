@@ -31,6 +31,9 @@ final class LogDocs {
   static final String STREAM = "stream";
   static final String LINE = "line";
   static final String TRUNCATED = "truncated";
+  // The agent's number of the line within its container (absent when the agent sent none): what
+  // re-marks lines committed after the last line-marks save (see LuceneLogStore#remark).
+  static final String LINE_NO = "lineNo";
 
   static final Sort OLDEST_FIRST =
       new Sort(new SortField(TIME, SortField.Type.LONG), new SortField(SEQ, SortField.Type.LONG));
@@ -102,15 +105,17 @@ final class LogDocs {
             r.slot(),
             r.containerId(),
             r.containerName()),
-        new BytesRef(line));
+        new BytesRef(line),
+        0);
   }
 
   /**
    * The document of {@code r}, whose identity fields are {@code s} and whose line is {@code
    * lineUtf8} as the agent sent it. The line is stored as those bytes and decoded when read (the
-   * same replacement of malformed UTF-8 as decoding it here), and indexed from {@code r.line()}.
+   * same replacement of malformed UTF-8 as decoding it here), and indexed from {@code r.line()};
+   * {@code lineNo} (the agent's, 0 = none) is stored to rebuild the line marks after a crash.
    */
-  static Document toDocument(LogRecord r, Source s, BytesRef lineUtf8) {
+  static Document toDocument(LogRecord r, Source s, BytesRef lineUtf8, long lineNo) {
     Document d = new Document();
     d.add(new LongPoint(TIME, r.timeNanos()));
     d.add(new NumericDocValuesField(TIME, r.timeNanos()));
@@ -128,6 +133,9 @@ final class LogDocs {
     d.add(new StoredField(LINE, lineUtf8));
     if (r.truncated()) {
       d.add(new StoredField(TRUNCATED, 1));
+    }
+    if (lineNo > 0) {
+      d.add(new StoredField(LINE_NO, lineNo));
     }
     return d;
   }
@@ -156,7 +164,7 @@ final class LogDocs {
   }
 
   /** Stored as a string (indexes written before 2026-12-04) or as UTF-8 bytes. */
-  private static String str(Document d, String name) {
+  static String str(Document d, String name) {
     IndexableField f = d.getField(name);
     if (f == null) {
       return "";

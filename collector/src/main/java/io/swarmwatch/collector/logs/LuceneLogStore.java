@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -28,6 +29,12 @@ import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +96,7 @@ public final class LuceneLogStore implements LogStore {
         }
       }
       this.marks = new LineMarks(config.dir().resolve("line-marks"));
+      remark();
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot open the log store in " + config.dir() + ": " + e.getMessage(), e);
@@ -272,7 +280,8 @@ public final class LuceneLogStore implements LogStore {
           docs = byHour.computeIfAbsent(hour, h -> new ArrayList<>(to - from));
           lastHour = hour;
         }
-        docs.add(LogDocs.toDocument(r, s.doc(), new BytesRef(l.getLine().toByteArray())));
+        docs.add(
+            LogDocs.toDocument(r, s.doc(), new BytesRef(l.getLine().toByteArray()), l.getLineNo()));
       }
       for (var e : byHour.entrySet()) {
         partition(e.getKey()).add(e.getValue(), System.nanoTime());
@@ -284,6 +293,48 @@ public final class LuceneLogStore implements LogStore {
       return sources.computeIfAbsent(
           containerId,
           c -> new Source(nodeId, nodeHostname, LogSource.newBuilder().setContainerId(c).build()));
+    }
+  }
+
+  /**
+   * Marks the lines the index holds but the loaded marks don't: those a commit took in after its
+   * marks were copied (appends go on during a commit), when the collector died before the next
+   * save. Without this, the agent (never acknowledged for them) sends them again and they are
+   * stored twice. They are exactly the documents numbered above the saved marks' {@code seq}.
+   */
+  private void remark() throws IOException {
+    long after = marks.savedSeq();
+    long found = 0;
+    for (Partition p : partitions.values()) {
+      if (p.maxSeq() <= after) {
+        continue;
+      }
+      Partition.Lease l = p.acquire();
+      if (l == null) {
+        continue;
+      }
+      try (l) {
+        IndexSearcher searcher = l.searcher();
+        Query q = LongPoint.newRangeQuery(LogDocs.SEQ, after + 1, Long.MAX_VALUE);
+        int n = searcher.count(q);
+        if (n == 0) {
+          continue;
+        }
+        StoredFields fields = searcher.getIndexReader().storedFields();
+        Set<String> wanted = Set.of(LogDocs.CONTAINER, LogDocs.LINE_NO);
+        for (ScoreDoc hit : searcher.search(q, n).scoreDocs) {
+          Document d = fields.document(hit.doc, wanted);
+          IndexableField no = d.getField(LogDocs.LINE_NO);
+          String container = LogDocs.str(d, LogDocs.CONTAINER);
+          if (no != null && !container.isEmpty()) {
+            marks.mark(container, no.numericValue().longValue());
+            found++;
+          }
+        }
+      }
+    }
+    if (found > 0) {
+      log.info("log store: marked {} lines committed after the last line-marks save", found);
     }
   }
 
@@ -347,15 +398,16 @@ public final class LuceneLogStore implements LogStore {
         if (closed && !closing) {
           return;
         }
-        marked = marks.snapshot();
+        marked = marks.snapshot(seq.get());
       } finally {
         appendLock.writeLock().unlock();
       }
       for (Partition p : partitions(Long.MIN_VALUE, Long.MAX_VALUE)) {
         p.commit();
       }
-      // After the lines: a crash between the two can only make a resent line stored twice,
-      // never a line missing. Appends run on meanwhile; their marks wait for the next commit.
+      // After the lines, so the saved marks never claim a line the index lacks. Appends run on
+      // meanwhile and the commit may take some of them in: their marks wait for the next save, and
+      // if a crash comes first, remark() finds them in the index by their seq.
       marks.save(marked);
     }
   }

@@ -1,14 +1,11 @@
 package io.swarmwatch.agent.logs;
 
+import io.swarmwatch.common.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every container's {@link Checkpoint}, in one text file in the spool directory ({@code
  * logs-checkpoints}: one line {@code <containerId> <timeNanos> <atTime> <lineNo> <drainedRun>} per
- * container), rewritten as a whole to a temporary file, forced to disk and renamed over the old
- * one, so a crash leaves either the old or the new file, never half of one.
+ * container), rewritten as a whole with {@link AtomicFiles}, so a crash leaves either the old or
+ * the new file, never half of one.
  *
  * <p>Not thread-safe: owned by the log reactor thread.
  */
@@ -28,7 +25,6 @@ final class CheckpointStore {
   static final String FILE = "logs-checkpoints";
 
   private final Path file;
-  private final Path tmp;
   private final Map<String, Checkpoint> checkpoints = new HashMap<>();
   private boolean dirty;
   private long writes;
@@ -38,7 +34,6 @@ final class CheckpointStore {
    */
   CheckpointStore(Path dir) {
     this.file = dir.resolve(FILE);
-    this.tmp = dir.resolve(FILE + ".tmp");
     try {
       Files.createDirectories(dir);
       if (Files.exists(file)) {
@@ -117,23 +112,7 @@ final class CheckpointStore {
                 .append(' ')
                 .append(c.drainedRun())
                 .append('\n'));
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      var buf = java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     dirty = false;
     writes++;
   }

@@ -1,10 +1,10 @@
 package io.swarmwatch.collector.logs;
 
+import io.swarmwatch.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,11 +113,6 @@ final class LineMarks {
 
   /** Saves what {@link #snapshot} returned, atomically (a crash leaves the old file or this). */
   void save(String snapshot) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, snapshot, StandardCharsets.UTF_8);
-    try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(file, snapshot.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -86,6 +86,31 @@ final class JarProcess implements AutoCloseable {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * SIGSTOP: the process is frozen where it stands (its JIT-compiled code, heap and connections
+   * kept) until {@link #resume}.
+   */
+  void pause() throws InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  void resume() throws InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String sig) throws InterruptedException {
+    try {
+      int rc =
+          new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start().waitFor();
+      if (rc != 0) {
+        throw new AssertionError("kill -" + sig + " " + process.pid() + " exited " + rc);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot signal " + name, e);
+    }
+  }
+
   /** The exit code once it has exited by itself within the timeout; -1 if still running. */
   int awaitExit(long seconds) throws InterruptedException {
     return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;

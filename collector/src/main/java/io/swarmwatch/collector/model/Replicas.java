@@ -49,7 +49,9 @@ final class Replicas {
     this.flags = flags;
   }
 
-  /** A container's replica key, or null if it is not a swarm task. */
+  /**
+   * A container's replica key ({@link FlagSource#replicaKey}), or null if it is not a swarm task.
+   */
   static String key(String nodeId, Container c) {
     var s = c.getSwarm();
     if (s.getServiceId().isEmpty()) {
@@ -59,8 +61,10 @@ final class Replicas {
     return key(s.getServiceId(), s.getSlot(), node);
   }
 
+  // One key format for grouping containers and tasks here and for flags (FlagSource), so a view's
+  // key is the same string whichever side worked it out.
   private static String key(String serviceId, int slot, String nodeId) {
-    return serviceId + "/" + (slot > 0 ? "slot:" + slot : "node:" + nodeId);
+    return FlagSource.replicaKey(serviceId, slot > 0 ? slot : null, nodeId);
   }
 
   private static String nodeOf(Held h) {

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,12 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
 class LogsEndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
-  private final List<String> services = new ArrayList<>();
+  private final List<String> services = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<JarProcess> processes = new ArrayList<>();
   private String dockerHost;
   private int http;
   private int grpc;
   private Api api;
+  // When the throughput benchmark's last line answered (wall clock), to place a probe event.
+  private long lastQueryableMillis;
 
   @BeforeEach
   void ports() throws IOException {
@@ -235,14 +238,68 @@ class LogsEndToEndIT {
     } finally {
       agent.resume();
     }
+    // An event while the logs flood: a container started now has its start event in the API after
+    // the log batches already queued ahead of it on the stream (bounded by the agent's in-flight
+    // log bytes). Timed from the Engine's own event time; a second one after the flood is the
+    // quiet baseline.
+    // Polled beside the flood (not after it), on its own thread.
+    var probe =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> startEvent(probeService()));
     double warmOurs = firstToLastQueryable(warmSvc, n);
+    long floodEnd = lastQueryableMillis;
     String warm = figures("warm", n, pad, warmDocker, warmOurs);
+    StartEvent during = probe.get(2, java.util.concurrent.TimeUnit.MINUTES);
+    StartEvent quiet = startEvent(probeService());
+    warm +=
+        String.format(
+            " start-event->API during the flood=%.0fms (the probe started %.1fs before the flood's"
+                + " last line), quiet=%.0fms",
+            during.latencyMillis(), (floodEnd - during.atMillis()) / 1000.0, quiet.latencyMillis());
 
     String result = cold + "\n" + warm;
     System.out.println("BENCHMARK logs " + cold);
     System.out.println("BENCHMARK logs " + warm);
     Files.writeString(Path.of("target", "logs-benchmark.txt"), result + "\n");
     assertThat(lines(warmSvc)).hasSize(n);
+  }
+
+  private String probeService() {
+    String name = TestEngine.uniqueName("probe-");
+    docker(
+        "service",
+        "create",
+        "--detach",
+        "--no-resolve-image",
+        "--stop-grace-period",
+        "1s",
+        "--name",
+        name,
+        "swarmwatch-test/plain:1");
+    services.add(name);
+    return name;
+  }
+
+  /** A start event: the Engine's time of it, and how long until the API showed it. */
+  private record StartEvent(long atMillis, double latencyMillis) {}
+
+  /**
+   * The service's first container start event: from the Engine's time of it to this test seeing it
+   * in GET /api/v1/events (polled every 10 ms).
+   */
+  private StartEvent startEvent(String svc) {
+    JsonNode[] found = new JsonNode[1];
+    await("start event of " + svc + " in the API")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              JsonNode events = api.ok("/api/v1/events?type=start&service=" + svc);
+              found[0] = events.isEmpty() ? null : events.get(0);
+              return found[0] != null;
+            });
+    long seen = System.currentTimeMillis();
+    long at = Instant.parse(found[0].get("time").asText()).toEpochMilli();
+    return new StartEvent(at, seen - at);
   }
 
   private String awaitWritten(String svc, int n) {
@@ -278,6 +335,7 @@ class LogsEndToEndIT {
         .atMost(Duration.ofMinutes(5))
         .pollInterval(Duration.ofMillis(50))
         .until(() -> lastLine(svc).startsWith("line " + n + " "));
+    lastQueryableMillis = System.currentTimeMillis();
     return (System.nanoTime() - f0) / 1e9;
   }
 
